@@ -1,0 +1,288 @@
+"""The canonical views every rule and the model read: journals, periods, accounts, users, calendar.
+
+Built once after ingest from `lines` and the optional `ctx_*` context tables. `journals` is
+materialized (one row per entry) because nearly every rule and the model read it; the others
+are small. Journal-level attributes use deterministic aggregates (min/max), never any_value,
+so that re-ordering the input never changes a result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from .db import table_exists
+from .schema import CONTEXT_TABLES, LINE_COLUMNS, create_table_sql
+
+# Keyword patterns (lower-case regular expressions) for inferring account subtype and type from
+# names when no chart of accounts is given. Order matters: the first match wins.
+SUBTYPE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("retained_earnings", r"retained earnings|gewinnvortrag|report à nouveau|resultados acumulados"),
+    ("opening_balance", r"opening balance|eröffnungsbilanz"),
+    ("prior_period_adjustment", r"prior[- ]period|prior[- ]year adj"),
+    ("suspense", r"suspense|unallocated|unidentified|sundry"),
+    ("clearing", r"clearing|verrechnung|transit"),
+    ("intercompany", r"intercompany|inter-company|\bic\b|due (to|from) (affiliate|related|subsidiar|parent)"),
+    ("deferred_revenue", r"deferred revenue|unearned|contract liabilit|customer deposit"),
+    ("cash", r"\bcash\b|\bbank\b|petty|kasse|banque|caja"),
+    ("receivable", r"receivable|debtor|\ba/r\b|forderung"),
+    ("payable", r"payable|creditor|\ba/p\b|verbindlichkeit"),
+    ("inventory", r"inventor|stock on hand|\bwip\b|work in (process|progress)|raw material|finished goods|lifo"),
+    ("reserve", r"reserve|allowance|provision|rückstellung|impairment"),
+    ("accrual", r"accru"),
+    ("revenue", r"revenue|sales|umsatz|erlös|chiffre d'affaires|ventas"),
+)
+
+TYPE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("equity", r"equity|retained earnings|share capital|common stock|capital stock|dividend|opening balance"),
+    ("revenue", r"revenue|sales|umsatz|erlös|income from|interest income|other income"),
+    ("liability", r"payable|accrued|accrual|deferred revenue|unearned|loan|debt|liabilit|provision|reserve for"),
+    ("asset", r"cash|bank|receivable|inventor|prepaid|equipment|building|land|machinery|vehicle|goodwill|"
+              r"intangible|investment|deposit|asset"),
+    ("expense", r"expense|cost|salar|wage|payroll|depreciation|amortization|rent|utilities|freight|"
+                r"insurance|tax|fees|supplies|repairs|travel|bonus|pension|write[- ]?off|loss"),
+)
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    fiscal_year_start_month: int = 1  # 1 = fiscal year is the calendar year
+
+
+def _case(expr: str, patterns: tuple[tuple[str, str], ...]) -> str:
+    whens = " ".join(
+        f"WHEN regexp_matches({expr}, '{pattern.replace(chr(39), chr(39) * 2)}') THEN '{label}'"
+        for label, pattern in patterns
+    )
+    return f"CASE {whens} ELSE NULL END"
+
+
+def ensure_context_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every ctx_* table that ingest did not, empty, so views and rules can always read them."""
+    for name, columns in CONTEXT_TABLES.items():
+        table = f"ctx_{name}"
+        if not table_exists(con, table):
+            con.execute(create_table_sql(table, columns))
+
+
+def context_present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the context tables that hold at least one row (coa, users, calendar, sources, tb, ...)."""
+    present = set()
+    for name in CONTEXT_TABLES:
+        table = f"ctx_{name}"
+        if table_exists(con, table) and con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
+            present.add(name)
+    return present
+
+
+def column_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Non-NULL values per canonical column of `lines` (0 = the ledger does not carry it)."""
+    names = [c.name for c in LINE_COLUMNS]
+    row = con.execute(
+        "SELECT " + ", ".join(f'count("{n}")' for n in names) + " FROM lines"
+    ).fetchone()
+    return dict(zip(names, (int(v) for v in row)))
+
+
+def create_views(con: duckdb.DuckDBPyConnection, options: ViewOptions | None = None) -> None:
+    """Build periods, journals, accounts, users and calendar from `lines` and the context tables."""
+    options = options or ViewOptions()
+    ensure_context_tables(con)
+    _create_periods(con, options)
+    _create_journals(con)
+    _create_accounts(con)
+    _create_users(con)
+    con.execute("CREATE OR REPLACE VIEW calendar AS SELECT * FROM ctx_calendar")
+
+
+def _create_periods(con: duckdb.DuckDBPyConnection, options: ViewOptions) -> None:
+    """One row per accounting period: from the close calendar when given, else calendar months.
+
+    Columns: period_key, fiscal_year, period_number (1 = first period of the fiscal year),
+    fiscal_quarter, period_start, period_end, closed_at (NULL without a calendar),
+    is_adjustment, is_quarter_end, is_year_end.
+    """
+    start = int(options.fiscal_year_start_month)
+    if not 1 <= start <= 12:
+        raise ValueError("fiscal_year_start_month must be 1..12")
+    has_calendar = con.execute("SELECT count(*) FROM ctx_calendar").fetchone()[0] > 0
+    if has_calendar:
+        base = """
+            SELECT period AS period_key,
+                   coalesce(fiscal_year, year(period_end)) AS fiscal_year,
+                   period_start, period_end, closed_at,
+                   coalesce(is_adjustment, regexp_matches(period, '(^|[^0-9])(1[3-6])$')) AS is_adjustment,
+                   CAST(NULL AS BIGINT) AS month_number, CAST(NULL AS BIGINT) AS months_in_year
+            FROM ctx_calendar
+        """
+    else:
+        fiscal_year = "year(d)" if start == 1 else f"year(d) + CASE WHEN month(d) >= {start} THEN 1 ELSE 0 END"
+        base = f"""
+            WITH bounds AS (
+                SELECT date_trunc('month', min(effective_date)) AS lo, date_trunc('month', max(effective_date)) AS hi
+                FROM lines
+            ), months AS (
+                SELECT CAST(m AS DATE) AS d
+                FROM bounds, generate_series(bounds.lo, bounds.hi, INTERVAL 1 MONTH) AS g(m)
+                WHERE bounds.lo IS NOT NULL
+            )
+            SELECT strftime(d, '%Y-%m') AS period_key, {fiscal_year} AS fiscal_year,
+                   d AS period_start, CAST(last_day(d) AS DATE) AS period_end,
+                   CAST(NULL AS TIMESTAMP) AS closed_at, false AS is_adjustment,
+                   CAST((month(d) - {start} + 12) % 12 + 1 AS BIGINT) AS month_number,
+                   CAST(12 AS BIGINT) AS months_in_year
+            FROM months
+        """
+    con.execute(f"""
+        CREATE OR REPLACE TABLE periods AS
+        WITH base AS ({base}),
+        numbered AS (
+            SELECT *, CASE WHEN is_adjustment THEN NULL ELSE coalesce(month_number,
+                   row_number() OVER (PARTITION BY fiscal_year, is_adjustment ORDER BY period_start, period_key))
+                   END AS period_number
+            FROM base
+        ),
+        counted AS (
+            SELECT *, coalesce(months_in_year, max(period_number) OVER (PARTITION BY fiscal_year)) AS periods_in_year
+            FROM numbered
+        )
+        SELECT period_key, fiscal_year, period_number,
+               CAST(CASE WHEN period_number IS NULL THEN NULL
+                         ELSE least(4, (period_number - 1) // greatest(1, periods_in_year // 4) + 1) END AS INTEGER)
+                   AS fiscal_quarter,
+               period_start, period_end, closed_at, is_adjustment,
+               coalesce(period_number % greatest(1, periods_in_year // 4) = 0, false) AS is_quarter_end,
+               coalesce(period_number = periods_in_year, false) AS is_year_end
+        FROM counted
+        ORDER BY period_start, period_key
+    """)
+
+
+def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
+    """One row per journal. `period_key` is the (non-adjustment) period holding its effective date."""
+    con.execute("""
+        CREATE OR REPLACE TABLE journals AS
+        WITH j AS (
+            SELECT journal_id,
+                   min(entity) AS entity,
+                   min(fiscal_year) AS fiscal_year,
+                   min(period) AS period,
+                   min(effective_date) AS effective_date,
+                   max(effective_date) AS last_effective_date,
+                   min(document_date) AS document_date,
+                   min(entered_at) AS entered_at,
+                   min(entered_by) AS entered_by,
+                   min(approved_by) AS approved_by,
+                   min(approved_at) AS approved_at,
+                   min(modified_by) AS modified_by,
+                   max(modified_at) AS modified_at,
+                   min(header_description) AS header_description,
+                   min(line_description) AS first_line_description,
+                   min(source) AS source,
+                   bool_or(is_manual) AS is_manual,
+                   min(currency) AS currency,
+                   count(DISTINCT currency) AS currency_count,
+                   min(reversal_indicator) AS reversal_indicator,
+                   min(reversal_journal_id) AS reversal_journal_id,
+                   min(posting_status) AS posting_status,
+                   count(*) AS line_count,
+                   count(DISTINCT account) AS account_count,
+                   coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS total_debit,
+                   coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS total_credit,
+                   coalesce(sum(amount), 0) AS net_amount,
+                   min(source_row) AS first_source_row
+            FROM lines
+            GROUP BY journal_id
+        ),
+        p AS (SELECT * FROM periods WHERE NOT is_adjustment)
+        SELECT j.*, p.period_key, p.fiscal_year AS period_fiscal_year, p.period_start, p.period_end
+        FROM j ASOF LEFT JOIN p ON j.effective_date >= p.period_start
+    """)
+    # ASOF keeps the latest period starting on or before the date; drop it if the date is past its end.
+    con.execute("""
+        UPDATE journals SET period_key = NULL, period_fiscal_year = NULL, period_start = NULL, period_end = NULL
+        WHERE period_end IS NOT NULL AND effective_date > period_end
+    """)
+
+
+def _create_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    """Every account in the chart or the ledger, with usage counts and where its type came from.
+
+    type_source: 'chart' (from --coa), 'ledger' (the extract's own account type column),
+    'name' (inferred from the account name), 'number_range' (1 asset .. 5-9 expense) or NULL.
+    """
+    name_expr = "lower(coalesce(c.name, u.account_name, ''))"
+    con.execute(f"""
+        CREATE OR REPLACE TABLE accounts AS
+        WITH usage AS (
+            SELECT account,
+                   min(account_name) AS account_name,
+                   min(account_type) AS account_type,
+                   count(*) AS line_count,
+                   count(DISTINCT journal_id) AS journal_count,
+                   min(effective_date) AS first_used,
+                   max(effective_date) AS last_used
+            FROM lines WHERE account IS NOT NULL GROUP BY account
+        ),
+        c AS (SELECT account, min(name) AS name, min(type) AS type, min(subtype) AS subtype,
+                     min(fs_caption) AS fs_caption, min(parent_account) AS parent_account
+              FROM ctx_coa GROUP BY account),
+        joined AS (
+            SELECT coalesce(c.account, u.account) AS account,
+                   coalesce(c.name, u.account_name) AS name,
+                   c.type AS chart_type, lower(u.account_type) AS ledger_type,
+                   {_case(name_expr, TYPE_PATTERNS)} AS name_type,
+                   CASE WHEN regexp_matches(coalesce(c.account, u.account), '^[0-9]')
+                        THEN CASE left(coalesce(c.account, u.account), 1)
+                             WHEN '1' THEN 'asset' WHEN '2' THEN 'liability' WHEN '3' THEN 'equity'
+                             WHEN '4' THEN 'revenue' ELSE 'expense' END END AS range_type,
+                   coalesce(c.subtype, {_case(name_expr, SUBTYPE_PATTERNS)}) AS subtype,
+                   c.subtype IS NOT NULL AS subtype_from_chart,
+                   c.fs_caption, c.parent_account,
+                   c.account IS NOT NULL AS in_chart,
+                   u.account IS NOT NULL AS in_ledger,
+                   coalesce(u.line_count, 0) AS line_count,
+                   coalesce(u.journal_count, 0) AS journal_count,
+                   u.first_used, u.last_used
+            FROM c FULL OUTER JOIN usage u ON c.account = u.account
+        )
+        SELECT account, name,
+               coalesce(chart_type, ledger_type, name_type, range_type) AS type,
+               CASE WHEN chart_type IS NOT NULL THEN 'chart' WHEN ledger_type IS NOT NULL THEN 'ledger'
+                    WHEN name_type IS NOT NULL THEN 'name' WHEN range_type IS NOT NULL THEN 'number_range'
+               END AS type_source,
+               subtype, subtype_from_chart, fs_caption, parent_account, in_chart, in_ledger,
+               line_count, journal_count, first_used, last_used
+        FROM joined
+    """)
+
+
+def _create_users(con: duckdb.DuckDBPyConnection) -> None:
+    """Every user in the listing or the ledger, with how many journals each prepared and approved."""
+    con.execute("""
+        CREATE OR REPLACE TABLE users AS
+        WITH seen AS (
+            SELECT user_id, CAST(sum(prepared) AS BIGINT) AS journals_prepared,
+                   CAST(sum(approved) AS BIGINT) AS journals_approved
+            FROM (
+                SELECT entered_by AS user_id, 1 AS prepared, 0 AS approved FROM journals WHERE entered_by IS NOT NULL
+                UNION ALL
+                SELECT approved_by, 0, 1 FROM journals WHERE approved_by IS NOT NULL
+                UNION ALL
+                SELECT modified_by, 0, 0 FROM journals WHERE modified_by IS NOT NULL
+            ) GROUP BY user_id
+        ),
+        listing AS (
+            SELECT user_id, min(name) AS name, min(title) AS title, min(department) AS department,
+                   min(role) AS role, bool_and(active) AS active, max(active_modified_at) AS active_modified_at,
+                   bool_or(can_approve) AS can_approve, max(approval_limit) AS approval_limit
+            FROM ctx_users GROUP BY user_id
+        )
+        SELECT coalesce(l.user_id, s.user_id) AS user_id, l.name, l.title, l.department, l.role,
+               l.active, l.active_modified_at, l.can_approve, l.approval_limit,
+               l.user_id IS NOT NULL AS in_listing,
+               coalesce(s.journals_prepared, 0) AS journals_prepared,
+               coalesce(s.journals_approved, 0) AS journals_approved
+        FROM listing l FULL OUTER JOIN seen s ON l.user_id = s.user_id
+    """)
