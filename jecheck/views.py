@@ -48,6 +48,8 @@ TYPE_PATTERNS: tuple[tuple[str, str], ...] = (
 @dataclass(frozen=True)
 class ViewOptions:
     fiscal_year_start_month: int = 1  # 1 = fiscal year is the calendar year
+    country: str | None = "US"  # public holidays (the `holidays` package); None = no holiday table rows
+    subdivision: str | None = None
 
 
 def _case(expr: str, patterns: tuple[tuple[str, str], ...]) -> str:
@@ -94,6 +96,10 @@ def create_views(con: duckdb.DuckDBPyConnection, options: ViewOptions | None = N
     _create_accounts(con)
     _create_users(con)
     con.execute("CREATE OR REPLACE VIEW calendar AS SELECT * FROM ctx_calendar")
+    _create_holidays(con, options)
+    from . import completeness  # completeness views read journals and the context tables built above
+
+    completeness.create_views(con)
 
 
 def _create_periods(con: duckdb.DuckDBPyConnection, options: ViewOptions) -> None:
@@ -286,3 +292,32 @@ def _create_users(con: duckdb.DuckDBPyConnection) -> None:
                coalesce(s.journals_approved, 0) AS journals_approved
         FROM listing l FULL OUTER JOIN seen s ON l.user_id = s.user_id
     """)
+
+
+def _create_holidays(con: duckdb.DuckDBPyConnection, options: ViewOptions) -> None:
+    """Public holidays for the years the ledger's effective and entry dates fall in: holidays(holiday_date, name)."""
+    con.execute("CREATE OR REPLACE TABLE holidays (holiday_date DATE, name VARCHAR)")
+    if not options.country:
+        return
+    import holidays as holidays_pkg  # imported here: only scans that build views pay for it
+
+    years = [
+        int(y) for (y,) in con.execute(
+            "SELECT DISTINCT y FROM (SELECT year(effective_date) AS y FROM journals "
+            "UNION SELECT year(entered_at) FROM journals) WHERE y BETWEEN 1901 AND 2199"
+        ).fetchall()
+    ]
+    if not years:
+        return
+    try:
+        calendar = holidays_pkg.country_holidays(options.country, subdiv=options.subdivision, years=years)
+    except NotImplementedError as exc:
+        from .errors import UsageError
+
+        raise UsageError(
+            f"unknown holiday country or subdivision {options.country!r}/{options.subdivision!r}; "
+            "give an ISO 3166 code such as US, GB, DE (and a subdivision the holidays package knows)"
+        ) from exc
+    rows = sorted((day, name) for day, name in calendar.items())
+    if rows:
+        con.executemany("INSERT INTO holidays VALUES (?, ?)", rows)
