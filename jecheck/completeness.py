@@ -1,12 +1,217 @@
-"""Completeness checks, run before any test: the population is shown whole and internally consistent.
+"""Completeness, before any test: is the population whole and internally consistent?
 
-(Being written: see create_views.)
+Four checks, each a table that lists only the problems (empty = pass). The INT rules select from
+these tables, and `profile` and the reports summarize them, so the logic lives here once.
+
+- completeness_unbalanced: journals whose lines do not net to zero, per journal and currency.
+  SAP documents that are parked, noted, sample or recurring (BSTAT V, W, Z, S, M, D, L) need not
+  balance and are left out.
+- completeness_duplicate_keys: journal id + line number pairs that occur more than once.
+- completeness_tb: trial-balance roll-forward (beginning + activity = ending) per account, entity,
+  fiscal year and period; accounts with activity but no trial-balance row are listed too.
+- completeness_control_totals: the extract against the system's own debit/credit totals per journal.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
 import duckdb
+
+# SAP BSTAT values whose documents are not postings and need not balance.
+NON_POSTING_STATUSES = ("V", "W", "Z", "S", "M", "D", "L")
+
+# Debit/credit indicator spellings seen in system logs: ADS D/C, SAP S/H (Soll/Haben).
+DEBIT_CODES = ("D", "S", "DR", "DEBIT")
+CREDIT_CODES = ("C", "H", "CR", "CREDIT")
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the completeness views (placeholder until the checks land)."""
+    """Materialize the four completeness tables from lines, journals, periods and the context tables."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE completeness_unbalanced AS
+        SELECT journal_id, currency, count(*) AS line_count,
+               coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS total_debit,
+               coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS total_credit,
+               coalesce(sum(amount), 0) AS difference
+        FROM lines
+        WHERE coalesce(upper(posting_status), '') NOT IN ({_sql_list(NON_POSTING_STATUSES)})
+        GROUP BY journal_id, currency
+        HAVING coalesce(sum(amount), 0) <> 0
+    """)
+    con.execute("""
+        CREATE OR REPLACE TABLE completeness_duplicate_keys AS
+        SELECT journal_id, line_no, count(*) AS occurrences,
+               string_agg(CAST(source_row AS VARCHAR), ', ' ORDER BY source_row) AS source_rows
+        FROM lines
+        WHERE line_no IS NOT NULL
+        GROUP BY journal_id, line_no
+        HAVING count(*) > 1
+    """)
+    # Period labels differ between systems ('12', 'M12', '012', '2024-12'): both sides are compared by
+    # their trailing number, falling back to the derived period of the effective date.
+    con.execute("""
+        CREATE OR REPLACE TABLE completeness_tb AS
+        WITH tb AS (
+            SELECT account, entity, fiscal_year, period, beginning, ending,
+                   TRY_CAST(regexp_extract(period, '([0-9]+)$', 1) AS INTEGER) AS period_no
+            FROM ctx_tb
+        ),
+        activity AS (
+            SELECT l.account, coalesce(l.entity, j.entity) AS entity,
+                   coalesce(l.fiscal_year, j.period_fiscal_year) AS fiscal_year,
+                   coalesce(TRY_CAST(regexp_extract(l.period, '([0-9]+)$', 1) AS INTEGER), p.period_number)
+                       AS period_no,
+                   sum(l.amount) AS activity
+            FROM lines l
+            JOIN journals j ON j.journal_id = l.journal_id
+            LEFT JOIN periods p ON p.period_key = j.period_key
+            WHERE (SELECT count(*) FROM ctx_tb) > 0
+            GROUP BY ALL
+        ),
+        rolled AS (
+            SELECT tb.account, tb.entity, tb.fiscal_year, tb.period, tb.beginning,
+                   coalesce(sum(a.activity), 0) AS activity, tb.ending
+            FROM tb LEFT JOIN activity a
+              ON a.account = tb.account
+             AND (tb.entity IS NULL OR a.entity = tb.entity)
+             AND (tb.fiscal_year IS NULL OR a.fiscal_year = tb.fiscal_year)
+             AND (tb.period_no IS NULL OR a.period_no = tb.period_no)
+            GROUP BY tb.account, tb.entity, tb.fiscal_year, tb.period, tb.beginning, tb.ending
+        ),
+        untracked AS (
+            SELECT a.account, a.entity, a.fiscal_year, CAST(a.period_no AS VARCHAR) AS period,
+                   CAST(NULL AS DECIMAL(38,4)) AS beginning, sum(a.activity) AS activity,
+                   CAST(NULL AS DECIMAL(38,4)) AS ending
+            FROM activity a
+            WHERE NOT EXISTS (SELECT 1 FROM tb WHERE tb.account = a.account)
+            GROUP BY ALL
+            HAVING sum(a.activity) <> 0
+        )
+        SELECT account, entity, fiscal_year, period, beginning, activity, ending,
+               beginning + activity - ending AS difference, 'differs' AS status
+        FROM rolled WHERE beginning + activity - ending <> 0
+        UNION ALL
+        SELECT account, entity, fiscal_year, period, beginning, activity, ending,
+               activity AS difference, 'missing_in_tb' AS status
+        FROM untracked
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE completeness_control_totals AS
+        WITH system AS (
+            SELECT journal_id,
+                   CASE WHEN upper(dc_indicator) IN ({_sql_list(DEBIT_CODES)}) THEN 'D'
+                        WHEN upper(dc_indicator) IN ({_sql_list(CREDIT_CODES)}) THEN 'C' END AS dc_indicator,
+                   sum(total) AS system_total
+            FROM ctx_control_totals GROUP BY ALL
+        ),
+        extract AS (
+            SELECT journal_id, 'D' AS dc_indicator, total_debit AS extract_total FROM journals WHERE total_debit <> 0
+            UNION ALL
+            SELECT journal_id, 'C', total_credit FROM journals WHERE total_credit <> 0
+        ),
+        compared AS (
+            SELECT coalesce(s.journal_id, e.journal_id) AS journal_id,
+                   coalesce(s.dc_indicator, e.dc_indicator) AS dc_indicator,
+                   e.extract_total, s.system_total,
+                   coalesce(e.extract_total, 0) - coalesce(s.system_total, 0) AS difference,
+                   CASE WHEN e.journal_id IS NULL THEN 'missing_in_extract'
+                        WHEN s.journal_id IS NULL THEN 'missing_in_system'
+                        WHEN e.extract_total <> s.system_total THEN 'differs' END AS status
+            FROM system s FULL OUTER JOIN extract e
+              ON s.journal_id = e.journal_id AND s.dc_indicator = e.dc_indicator
+            WHERE (SELECT count(*) FROM ctx_control_totals) > 0
+        )
+        SELECT * FROM compared WHERE status IS NOT NULL
+    """)
+
+
+@dataclass
+class CheckResult:
+    name: str
+    ran: bool
+    passed: bool | None  # None when the check could not run (no trial balance / control totals given)
+    summary: str
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class CompletenessReport:
+    checks: list[CheckResult]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed is not False for c in self.checks)
+
+    def to_dict(self) -> dict:
+        return {"passed": self.passed, "checks": [_jsonable(asdict(c)) for c in self.checks]}
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def summarize(con: duckdb.DuckDBPyConnection, *, have_tb: bool, have_control_totals: bool) -> CompletenessReport:
+    """Turn the completeness tables into pass/fail results with the figures a reviewer quotes."""
+    journals = con.execute("SELECT count(*) FROM journals").fetchone()[0]
+    n_unbalanced, unbalanced_total = con.execute(
+        "SELECT count(DISTINCT journal_id), coalesce(sum(abs(difference)), 0) FROM completeness_unbalanced"
+    ).fetchone()
+    n_dup = con.execute("SELECT count(*) FROM completeness_duplicate_keys").fetchone()[0]
+    checks = [
+        CheckResult(
+            "balanced_journals", True, n_unbalanced == 0,
+            f"{n_unbalanced:,} of {journals:,} journals do not balance"
+            + (f" (absolute differences total {unbalanced_total:,.2f})" if n_unbalanced else ""),
+            {"journals": journals, "unbalanced_journals": n_unbalanced, "absolute_difference": unbalanced_total},
+        ),
+        CheckResult(
+            "unique_line_keys", True, n_dup == 0,
+            f"{n_dup:,} journal/line-number keys occur more than once",
+            {"duplicate_keys": n_dup},
+        ),
+    ]
+    if have_tb:
+        rows, n_diff, n_missing = con.execute(
+            "SELECT (SELECT count(*) FROM ctx_tb), count(*) FILTER (WHERE status = 'differs'), "
+            "count(*) FILTER (WHERE status = 'missing_in_tb') FROM completeness_tb"
+        ).fetchone()
+        checks.append(CheckResult(
+            "trial_balance_rollforward", True, n_diff == 0 and n_missing == 0,
+            f"{rows:,} trial-balance rows: {n_diff:,} do not roll forward (beginning + activity <> ending); "
+            f"{n_missing:,} account/period groups have activity but no trial-balance row",
+            {"tb_rows": rows, "differences": n_diff, "missing_in_tb": n_missing},
+        ))
+    else:
+        checks.append(CheckResult("trial_balance_rollforward", False, None,
+                                  "not run: no trial balance given (--tb)"))
+    if have_control_totals:
+        system_journals, missing_extract, missing_system, differs = con.execute(
+            "SELECT (SELECT count(DISTINCT journal_id) FROM ctx_control_totals), "
+            "count(DISTINCT journal_id) FILTER (WHERE status = 'missing_in_extract'), "
+            "count(DISTINCT journal_id) FILTER (WHERE status = 'missing_in_system'), "
+            "count(DISTINCT journal_id) FILTER (WHERE status = 'differs') FROM completeness_control_totals"
+        ).fetchone()
+        checks.append(CheckResult(
+            "control_totals", True, missing_extract == 0 and missing_system == 0 and differs == 0,
+            f"{system_journals:,} journals in the system log, {journals:,} in the extract: "
+            f"{missing_extract:,} missing from the extract, {missing_system:,} missing from the log, "
+            f"{differs:,} with different totals",
+            {"system_journals": system_journals, "extract_journals": journals,
+             "missing_in_extract": missing_extract, "missing_in_system": missing_system, "differs": differs},
+        ))
+    else:
+        checks.append(CheckResult("control_totals", False, None,
+                                  "not run: no system control totals given (--control-totals)"))
+    return CompletenessReport(checks)
