@@ -42,7 +42,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from . import ledger_cmds, map_cmds, model_cmds, rules_cmds, sample_cmds  # noqa: F401  (each adds its commands)
+    from . import diff_cmds, ledger_cmds, map_cmds, model_cmds, rules_cmds, sample_cmds  # noqa: F401
 
 
 _register()

@@ -1,0 +1,3 @@
+"""Placeholder: commands are added here by their owner."""
+
+from . import main  # noqa: F401
