@@ -1,0 +1,256 @@
+"""Run rules against a loaded ledger: every finding is built by DuckDB into the `findings` table."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Mapping
+
+import duckdb
+
+from .. import views
+from ..errors import UsageError
+from ..schema import LINE_COLUMN_NAMES
+from .config import RunConfig
+from .model import CONTEXT_OPTIONS, SEVERITIES, Rule, RuleSet
+from .validate import PLACEHOLDER
+
+FINDINGS_DDL = """
+    CREATE OR REPLACE TABLE findings (
+        rule_id VARCHAR, category VARCHAR, severity VARCHAR, journal_id VARCHAR, line_no INTEGER,
+        message VARCHAR, evidence VARCHAR, suppressed BOOLEAN,
+        suppression_justification VARCHAR, suppression_reviewer VARCHAR
+    )
+"""
+RESULT_TABLE = "_jecheck_rule_result"
+NULL_TEXT = "(none)"  # how a NULL evidence value reads inside a message
+
+
+@dataclass
+class RuleOutcome:
+    """What happened to one rule in a run. `hits` counts unsuppressed findings.
+
+    status: 'ran', 'skipped' (skipped_reason says why: missing column or context, not selected,
+    disabled) or 'error' (the SQL failed at run time; skipped_reason holds the one-sentence reason).
+    """
+
+    id: str
+    title: str
+    category: str
+    severity: str
+    status: str
+    skipped_reason: str | None = None
+    hits: int = 0
+    suppressed_hits: int = 0
+    duration_s: float = 0.0
+    params: dict[str, Any] = field(default_factory=dict)
+    pack: str = ""
+    pack_version: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class RuleRunError(Exception):
+    """A rule's SQL failed or returned the wrong shape; the message is one sentence."""
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def requirement_gap(rule: Rule, available_columns: Iterable[str], available_context: Iterable[str]) -> str | None:
+    """Why the ledger cannot support `rule` (a skip reason), or None when everything it needs is there."""
+    have_columns, have_context = set(available_columns), set(available_context)
+    missing_columns = [c for c in rule.requires_columns if c not in have_columns]
+    missing_context = [c for c in rule.requires_context if c not in have_context]
+    reasons = []
+    if missing_columns:
+        noun = "column" if len(missing_columns) == 1 else "columns"
+        reasons.append(f"needs {noun} {', '.join(missing_columns)} (not in this ledger)")
+    for name in missing_context:
+        reasons.append(f"needs context {name} ({CONTEXT_OPTIONS[name]})")
+    return "; ".join(reasons) or None
+
+
+def bind_values(rule: Rule, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameter values as DuckDB binds them: numbers as float, lists as VARCHAR[]."""
+    return {name: float(params[name]) if spec.type == "number" else params[name]
+            for name, spec in rule.params.items()}
+
+
+def _display_expr(column: str, sql_type: str) -> str:
+    """SQL text rendering one result column inside a message (amounts without trailing zeros)."""
+    col = quote_identifier(column)
+    if sql_type.startswith("DECIMAL"):
+        text = f"CASE WHEN {col} = round({col}, 2) THEN CAST(round({col}, 2) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END"
+    elif sql_type in ("DOUBLE", "FLOAT", "REAL"):
+        text = f"CAST(round({col}, 4) AS VARCHAR)"
+    else:
+        text = f"CAST({col} AS VARCHAR)"
+    return f"coalesce({text}, {quote_literal(NULL_TEXT)})"
+
+
+def _message_expr(template: str, types: dict[str, str]) -> str:
+    """The message template as SQL string building: literal text quoted, placeholders formatted."""
+    parts, position = [], 0
+    for match in PLACEHOLDER.finditer(template):
+        if match.start() > position:
+            parts.append(quote_literal(template[position:match.start()]))
+        parts.append(_display_expr(match.group(1), types[match.group(1)]))
+        position = match.end()
+    if position < len(template):
+        parts.append(quote_literal(template[position:]))
+    built = f"concat({', '.join(parts)})" if parts else "''"
+    if "message" in types:
+        return f"coalesce(CAST({quote_identifier('message')} AS VARCHAR), {built})"
+    return built
+
+
+def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str, Any], severity: str) -> int:
+    """Run one rule and append its findings; returns how many. RuleRunError on failure (nothing appended)."""
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {RESULT_TABLE} AS SELECT * FROM (\n{rule.sql}\n) AS rule_result",
+            bind_values(rule, params) or None,
+        )
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RuleRunError(f"its SQL failed: {first}") from exc
+    try:
+        types = {name: sql_type for name, sql_type, *_ in con.execute(f"DESCRIBE {RESULT_TABLE}").fetchall()}
+        needed = [rule.key_column] + (["line_no"] if rule.grain == "line" else [])
+        needed += [p for p in PLACEHOLDER.findall(rule.message) if p not in needed]
+        missing = [c for c in needed if c not in types]
+        if missing:
+            raise RuleRunError(f"its SQL returned no column {', '.join(missing)} (it returned {', '.join(types)})")
+        not_evidence = {"message"} | ({"journal_id"} if rule.grain != "account" else set())
+        if rule.grain == "line":
+            not_evidence.add("line_no")
+        evidence = [c for c in types if c not in not_evidence]
+        evidence_sql = "json_object(" + ", ".join(
+            f"{quote_literal(c)}, {quote_identifier(c)}" for c in evidence) + ")"
+        journal_sql = "CAST(NULL AS VARCHAR)" if rule.grain == "account" else "CAST(journal_id AS VARCHAR)"
+        line_sql = "CAST(line_no AS INTEGER)" if rule.grain == "line" else "CAST(NULL AS INTEGER)"
+        con.execute(
+            f"""INSERT INTO findings
+                SELECT $rule_id, $category, $severity, {journal_sql}, {line_sql},
+                       {_message_expr(rule.message, types)}, CAST({evidence_sql} AS VARCHAR),
+                       false, NULL, NULL
+                FROM {RESULT_TABLE}""",
+            {"rule_id": rule.id, "category": rule.category, "severity": severity},
+        )
+        return con.execute(f"SELECT count(*) FROM {RESULT_TABLE}").fetchone()[0]
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RuleRunError(f"its findings could not be built: {first}") from exc
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {RESULT_TABLE}")
+
+
+def run_rules(
+    con: duckdb.DuckDBPyConnection,
+    ruleset: RuleSet | Iterable[Rule],
+    config: RunConfig | None = None,
+    *,
+    available_columns: Iterable[str] | Mapping[str, int] | None = None,
+    available_context: Iterable[str] | None = None,
+) -> list[RuleOutcome]:
+    """Run every rule the config lets run; (re)create `findings`; apply suppressions.
+
+    Skipped rules (missing columns or context, not selected, disabled) and rules whose SQL fails
+    are reported in the outcomes and never stop the run. `available_columns` (names, or counts per
+    column) and `available_context` default to what the connection holds. Stale suppressions
+    (matching no finding of a rule that ran) are left in `config.stale_suppressions`.
+    """
+    rules = list(ruleset)
+    config = config or RunConfig()
+    config.validate(ruleset if isinstance(ruleset, RuleSet) else RuleSet(list(rules), []))
+    if available_columns is None:
+        available_columns = views.column_counts(con)
+    if isinstance(available_columns, Mapping):
+        available_columns = [name for name, count in available_columns.items() if count]
+    columns = set(available_columns) & set(LINE_COLUMN_NAMES)
+    context = set(views.context_present(con) if available_context is None else available_context)
+
+    con.execute(FINDINGS_DDL)
+    outcomes = []
+    for rule in rules:
+        params = config.params(rule)
+        outcome = RuleOutcome(rule.id, rule.title, rule.category, config.severity(rule), "skipped",
+                              params=params, pack=rule.pack.name, pack_version=rule.pack.version)
+        outcome.skipped_reason = config.not_run_reason(rule) or requirement_gap(rule, columns, context)
+        if outcome.skipped_reason is None:
+            start = time.perf_counter()
+            try:
+                outcome.hits = execute_rule(con, rule, params, outcome.severity)
+                outcome.status = "ran"
+            except RuleRunError as exc:
+                outcome.status, outcome.skipped_reason = "error", f"{rule.id} {exc}"
+            outcome.duration_s = round(time.perf_counter() - start, 4)
+        outcomes.append(outcome)
+    _apply_suppressions(con, config, outcomes)
+    return outcomes
+
+
+def _apply_suppressions(con: duckdb.DuckDBPyConnection, config: RunConfig, outcomes: list[RuleOutcome]) -> None:
+    config.stale_suppressions = []
+    if not config.suppressions:
+        return
+    con.execute("""CREATE OR REPLACE TEMP TABLE _jecheck_suppressions (
+        entry INTEGER, rule_id VARCHAR, journal_id VARCHAR, account VARCHAR, justification VARCHAR, reviewer VARCHAR)""")
+    con.executemany(
+        "INSERT INTO _jecheck_suppressions VALUES (?, ?, ?, ?, ?, ?)",
+        [[i, s.rule_id, s.journal_id, s.account, s.justification, s.reviewer]
+         for i, s in enumerate(config.suppressions)],
+    )
+    matches = """f.rule_id = s.rule_id AND CASE WHEN s.journal_id IS NOT NULL THEN f.journal_id = s.journal_id
+                 ELSE json_extract_string(f.evidence, '$.account') = s.account END"""
+    # The first entry wins when several name the same finding, so the justification is deterministic.
+    con.execute(f"""
+        UPDATE findings f SET suppressed = true, suppression_justification = s.justification,
+                              suppression_reviewer = s.reviewer
+        FROM (SELECT f.rowid AS finding, min_by(s.justification, s.entry) AS justification,
+                     min_by(s.reviewer, s.entry) AS reviewer
+              FROM findings f JOIN _jecheck_suppressions s ON {matches} GROUP BY f.rowid) s
+        WHERE f.rowid = s.finding
+    """)
+    matched = {entry for (entry,) in con.execute(
+        f"SELECT s.entry FROM _jecheck_suppressions s WHERE EXISTS (SELECT 1 FROM findings f WHERE {matches})"
+    ).fetchall()}
+    con.execute("DROP TABLE _jecheck_suppressions")
+    ran = {o.id for o in outcomes if o.status == "ran"}
+    config.stale_suppressions = [s for i, s in enumerate(config.suppressions) if i not in matched and s.rule_id in ran]
+    counts = dict(con.execute(
+        "SELECT rule_id, count(*) FROM findings WHERE suppressed GROUP BY rule_id").fetchall())
+    for outcome in outcomes:
+        outcome.suppressed_hits = counts.get(outcome.id, 0)
+        outcome.hits -= outcome.suppressed_hits
+
+
+def exit_code_for(items: Iterable[RuleOutcome | Mapping[str, Any]], fail_on: str | None) -> int:
+    """1 when any unsuppressed finding has severity at or above `fail_on`, else 0 ('never'/None: always 0).
+
+    `items` are RuleOutcomes (their unsuppressed hits count) or findings as mappings with
+    `severity` and `suppressed`.
+    """
+    if fail_on in (None, "never"):
+        return 0
+    if fail_on not in SEVERITIES:
+        raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)} or never, not {fail_on!r}")
+    threshold = SEVERITIES.index(fail_on)
+    for item in items:
+        if isinstance(item, RuleOutcome):
+            counts = item.status == "ran" and item.hits > 0
+            severity = item.severity
+        else:
+            counts = not item.get("suppressed")
+            severity = item["severity"]
+        if counts and SEVERITIES.index(severity) >= threshold:
+            return 1
+    return 0

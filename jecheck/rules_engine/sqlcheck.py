@@ -1,0 +1,78 @@
+"""Static checks on a rule's SQL: one read-only query over allowed tables, portable to Spark SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+from .model import ALLOWED_TABLES
+
+
+@dataclass(frozen=True)
+class SqlFacts:
+    parameters: frozenset[str]  # $names the query uses
+    output_columns: tuple[str, ...] | None  # None when a `*` hides them
+
+
+class SqlProblem(Exception):
+    """One sentence saying what is wrong with the SQL and what to do instead."""
+
+
+def check_sql(sql: str) -> SqlFacts:
+    """Parse `sql` as DuckDB, enforce the rule-SQL contract, and return what the validator needs."""
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    except sqlglot.errors.SqlglotError as exc:
+        raise SqlProblem(f"SQL does not parse: {_first_line(exc)}") from exc
+    if len(statements) != 1:
+        raise SqlProblem(f"SQL must be exactly one query, found {len(statements)} statements")
+    tree = statements[0]
+    if not isinstance(tree, exp.Query):
+        raise SqlProblem(f"SQL must be a SELECT query, not {tree.key.upper()}")
+
+    cte_names = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    for table in tree.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier):
+            if isinstance(table.this, exp.GenerateSeries):
+                continue
+            raise SqlProblem(f"SQL may not call table function {table.this.sql('duckdb')[:40]!r}; "
+                             "read the canonical views only")
+        if table.args.get("db") or table.args.get("catalog"):
+            raise SqlProblem(f"SQL names table {table.sql('duckdb')!r} with a schema; use the bare view name")
+        name = table.name.lower()
+        if name not in ALLOWED_TABLES and name not in cte_names:
+            raise SqlProblem(f"SQL reads table {table.name!r}, which rules may not read; "
+                             f"allowed: {', '.join(sorted(ALLOWED_TABLES))}")
+    for join in tree.find_all(exp.Join):
+        if (join.args.get("method") or "").upper() == "ASOF":
+            raise SqlProblem("SQL uses an ASOF join, which Spark lacks; use a window function or a range join")
+    if any(True for _ in tree.find_all(exp.Qualify)):
+        raise SqlProblem("SQL uses QUALIFY, which Spark lacks; filter a window function in an outer query")
+    if any(True for _ in tree.find_all(exp.Comprehension)):
+        raise SqlProblem("SQL uses a list comprehension, which Spark lacks; use standard SQL")
+
+    parameters = set()
+    for placeholder in tree.find_all(exp.Placeholder):
+        name = placeholder.args.get("this")
+        if not name:
+            raise SqlProblem("SQL uses a positional ? parameter; name it, e.g. $threshold")
+        parameters.add(str(name))
+
+    try:
+        sqlglot.transpile(sql, read="duckdb", write="spark", unsupported_level=sqlglot.ErrorLevel.RAISE)
+    except sqlglot.errors.SqlglotError as exc:
+        raise SqlProblem(f"SQL does not translate to Spark SQL: {_first_line(exc)}") from exc
+
+    selects = tree.selects
+    if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(s.this, exp.Star))
+           for s in selects):
+        output = None
+    else:
+        output = tuple(s.alias_or_name for s in selects)
+    return SqlFacts(frozenset(parameters), output)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
