@@ -27,6 +27,7 @@ class RuleSettings:
     params: dict[str, Any] = field(default_factory=dict)
     severity: str | None = None
     enabled: bool | None = None
+    param_where: dict[str, str] = field(default_factory=dict)  # parameter -> "file[:line]: rules.ID.params.X"
 
 
 @dataclass
@@ -63,13 +64,13 @@ class RunConfig:
             if rule is None:
                 raise RuleError(f"{settings.where}: no rule has id {rule_id}; `jecheck rules list` shows the ids")
             for name, value in settings.params.items():
+                where = settings.param_where[name]
                 if name not in rule.params:
                     known = ", ".join(rule.params) or "none"
-                    raise RuleError(f"{settings.where}.params.{name}: {rule_id} has no parameter {name} "
-                                    f"(its parameters: {known})")
+                    raise RuleError(f"{where}: {rule_id} has no parameter {name} (its parameters: {known})")
                 problem = rule.params[name].problem(value)
                 if problem:
-                    raise RuleError(f"{settings.where}.params.{name} {problem}")
+                    raise RuleError(f"{where} {problem}")
         for s in self.suppressions:
             rule = ruleset.get(s.rule_id)
             if rule is None:
@@ -146,9 +147,10 @@ def _read_config_file(path: Path) -> RunConfig:
     else:
         raise UsageError(f"{source}: config must be a .toml or .yaml file")
 
-    def where(*keys: str) -> str:
-        location = f"{source}:{doc.line(*keys)}" if doc else source
-        return f"{location}: {'.'.join(keys)}"
+    def where(*keys: Any) -> str:
+        names = [str(k) for k in keys]
+        location = f"{source}:{doc.line(*names)}" if doc else source
+        return f"{location}: {'.'.join(names)}"
 
     if not isinstance(data, dict):
         raise RuleError(f"{source}: the config must be a mapping with a `rules` section")
@@ -172,6 +174,7 @@ def _read_config_file(path: Path) -> RunConfig:
         if not isinstance(params, dict):
             raise RuleError(f"{where('rules', key, 'params')} must be a table of parameter values")
         settings.params = dict(params)
+        settings.param_where = {str(name): where("rules", key, "params", str(name)) for name in params}
         if "severity" in value:
             if value["severity"] not in SEVERITIES:
                 raise RuleError(f"{where('rules', key, 'severity')} must be one of {', '.join(SEVERITIES)}")
