@@ -1,4 +1,4 @@
-"""Writing files so that a half-written one never looks complete."""
+"""Writing files so that a half-written one never looks complete, and text that never runs as a formula."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ def atomic_path(path: Path):
 
 # Cells a spreadsheet would run as a formula (OWASP CSV injection): =, +, -, @, tab, carriage return.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet would read `text` as a formula if it were typed or imported."""
+    return text[:1] in FORMULA_PREFIXES
 
 
 def inert_text_sql(expr: str) -> str:

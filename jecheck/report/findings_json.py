@@ -69,7 +69,7 @@ def findings_array_json(con) -> str:
                        justification := suppression_justification, reviewer := suppression_reviewer) END)
                    ORDER BY rule_id, journal_id, line_no)), '[]')
         FROM findings
-    """).fetchone()[0]
+    """).fetchall()[0][0]
 
 
 def review_rows(con, top: int | None) -> list[dict]:

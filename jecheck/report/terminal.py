@@ -11,7 +11,7 @@ SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info":
 
 def print_scan_summary(result, console: Console, top: int) -> None:
     ingest = result.ingest
-    journals = result.con.execute("SELECT count(*) FROM journals").fetchone()[0]
+    journals = result.con.execute("SELECT count(*) FROM journals").fetchall()[0][0]
     console.print(
         f"[bold]Population[/bold]: rows read {ingest.rows_read:,} = loaded {ingest.rows_loaded:,} "
         f"+ rejected {ingest.rows_rejected:,}; {journals:,} journals"

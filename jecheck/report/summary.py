@@ -1,0 +1,437 @@
+"""The figures both reports show, computed by DuckDB, so the workpaper and the page tell one story.
+
+A "flagged" journal has at least one unsuppressed finding. Every function returns a small Python
+structure or a bounded polars frame; nothing here loops over ledger rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from ..db import table_exists
+
+SEVERITY_ORDER = ("high", "medium", "low", "info")
+
+# What a reviewer must do at each severity (rules/README.md).
+SEVERITY_MEANING = {
+    "high": "obtain support and conclude on every hit",
+    "medium": "review every hit",
+    "low": "scan the list and follow up on the unusual",
+    "info": "context for the population; no follow-up expected",
+}
+
+# Nigrini's first-digit MAD conformity bands (upper bounds).
+BENFORD_BANDS = ((0.006, "close conformity"), (0.012, "acceptable conformity"), (0.015, "marginal conformity"))
+BENFORD_MIN_AMOUNTS = 300
+BENFORD_MIN_MAGNITUDES = 3  # distinct powers of ten the amounts must span
+
+_FLAGGED = "SELECT DISTINCT journal_id FROM findings WHERE NOT suppressed AND journal_id IS NOT NULL"
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pl.DataFrame:
+    """Run `sql` with bound parameters and return the result as a polars frame.
+
+    On a cursor: DuckDB refuses a relation on a connection whose last execute() result is unfinished.
+    """
+    cursor = con.cursor()
+    try:
+        return cursor.sql(sql, params=params).pl()
+    finally:
+        cursor.close()
+
+
+def has_review(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the model ran and ranked the journals."""
+    return table_exists(con, "review")
+
+
+def population(con: duckdb.DuckDBPyConnection) -> dict:
+    """Lines, journals, dates, periods and totals of the loaded population."""
+    row = con.execute("""
+        SELECT (SELECT count(*) FROM journals), count(*), min(effective_date), max(effective_date),
+               (SELECT count(DISTINCT period_key) FROM journals),
+               coalesce(sum(amount) FILTER (WHERE amount > 0), 0), coalesce(-sum(amount) FILTER (WHERE amount < 0), 0),
+               count(DISTINCT entity), count(DISTINCT account), count(DISTINCT source),
+               (SELECT count(*) FROM users WHERE journals_prepared > 0)
+        FROM lines
+    """).fetchall()[0]
+    keys = ("journals", "lines", "first_date", "last_date", "periods", "total_debit", "total_credit",
+            "entities", "accounts", "sources", "preparers")
+    return dict(zip(keys, row))
+
+
+def flagged_journal_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(f"SELECT count(*) FROM ({_FLAGGED})").fetchall()[0][0]
+
+
+def severity_counts(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Findings, flagged journals and suppressed findings per severity, every severity listed."""
+    counts = {
+        sev: (findings, journals, suppressed)
+        for sev, findings, journals, suppressed in con.execute("""
+            SELECT severity, count(*) FILTER (WHERE NOT suppressed),
+                   count(DISTINCT journal_id) FILTER (WHERE NOT suppressed), count(*) FILTER (WHERE suppressed)
+            FROM findings GROUP BY severity
+        """).fetchall()
+    }
+    ordered = [*SEVERITY_ORDER, *sorted(set(counts) - set(SEVERITY_ORDER), key=str)]
+    return [
+        {"severity": sev, "findings": counts.get(sev, (0, 0, 0))[0], "journals": counts.get(sev, (0, 0, 0))[1],
+         "suppressed": counts.get(sev, (0, 0, 0))[2], "meaning": SEVERITY_MEANING.get(sev, "")}
+        for sev in ordered
+    ]
+
+
+def category_counts(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Findings, flagged journals and suppressed findings per rule category, most findings first."""
+    rows = con.execute("""
+        SELECT category, count(*) FILTER (WHERE NOT suppressed) AS findings,
+               count(DISTINCT journal_id) FILTER (WHERE NOT suppressed) AS journals,
+               count(*) FILTER (WHERE suppressed) AS suppressed
+        FROM findings GROUP BY category ORDER BY findings DESC, category
+    """).fetchall()
+    return [dict(zip(("category", "findings", "journals", "suppressed"), r)) for r in rows]
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule as the reports list it: the scan's outcome plus the rule file's metadata."""
+
+    id: str
+    title: str
+    category: str
+    severity: str
+    status: str
+    skipped_reason: str | None
+    hits: int
+    suppressed_hits: int
+    journals: int
+    params: dict
+    duration_s: float | None
+    rationale: str
+    references: tuple[str, ...]
+    pack: str
+
+
+def rule_rows(result) -> list[RuleRow]:
+    """Every rule of the scan in ID order; `journals` counts journals with an unsuppressed hit."""
+    journals = dict(result.con.execute(
+        "SELECT rule_id, count(DISTINCT journal_id) FROM findings WHERE NOT suppressed GROUP BY rule_id"
+    ).fetchall())
+    ruleset = getattr(result, "ruleset", None)
+    rows = []
+    for outcome in sorted(result.rules, key=lambda o: o.id):
+        rule = ruleset.get(outcome.id) if ruleset is not None and hasattr(ruleset, "get") else None
+        pack = getattr(rule, "pack", None)
+        rows.append(RuleRow(
+            id=outcome.id, title=outcome.title, category=outcome.category, severity=outcome.severity,
+            status=outcome.status, skipped_reason=outcome.skipped_reason, hits=outcome.hits,
+            suppressed_hits=getattr(outcome, "suppressed_hits", 0) or 0, journals=journals.get(outcome.id, 0),
+            params=dict(getattr(outcome, "params", None) or {}), duration_s=getattr(outcome, "duration_s", None),
+            rationale=(getattr(rule, "rationale", "") or "").strip(),
+            references=tuple(getattr(rule, "references", ()) or ()),
+            pack=f"{pack.name} {pack.version}" if pack is not None else "",
+        ))
+    return rows
+
+
+def finding_counts_by_rule(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Every finding (suppressed or not) per rule: what a rule's section lists."""
+    return dict(con.execute("SELECT rule_id, count(*) FROM findings GROUP BY rule_id").fetchall())
+
+
+def review_list(con: duckdb.DuckDBPyConnection, limit: int, *, top: int | None = None) -> pl.DataFrame:
+    """Ranked journals with the facts a reviewer reads first.
+
+    Without `top`: the first `limit` ranks. With `top`: the first `top` ranks plus every journal with a
+    rule hit, up to `limit` rows.
+    """
+    where = "" if top is None else "WHERE r.rank <= $top OR len(r.rule_ids) > 0"
+    params = {"limit": limit} | ({} if top is None else {"top": top})
+    return query_frame(con, f"""
+        SELECT r.rank, r.journal_id, r.risk_score, r.anomaly_score, r.percentile,
+               j.effective_date, j.period_key, j.entered_at, j.entered_by, j.approved_by, j.source,
+               j.line_count, j.total_debit, j.header_description,
+               array_to_string(r.rule_ids, ', ') AS rule_ids, array_to_string(r.reasons, '; ') AS reasons
+        FROM review r LEFT JOIN journals j USING (journal_id)
+        {where}
+        ORDER BY r.rank LIMIT $limit
+    """, params)
+
+
+def review_list_size(con: duckdb.DuckDBPyConnection, top: int) -> int:
+    """Rows `review_list(..., top=top)` would return without a limit."""
+    return con.execute(
+        "SELECT count(*) FROM review WHERE rank <= $top OR len(rule_ids) > 0", {"top": top}
+    ).fetchall()[0][0]
+
+
+def rule_findings(con: duckdb.DuckDBPyConnection, rule_id: str, limit: int) -> pl.DataFrame:
+    """One rule's findings (unsuppressed first) with the journal's date, people, source and text."""
+    return query_frame(con, """
+        SELECT f.journal_id, f.line_no, f.message, j.effective_date, j.period_key, j.entered_by, j.approved_by,
+               j.source, j.total_debit, j.header_description, f.suppressed,
+               f.suppression_justification, f.suppression_reviewer, f.evidence
+        FROM findings f LEFT JOIN journals j USING (journal_id)
+        WHERE f.rule_id = $rule
+        ORDER BY f.suppressed, f.journal_id, f.line_no
+        LIMIT $limit
+    """, {"rule": rule_id, "limit": limit})
+
+
+def suppressed_findings(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFrame:
+    """Suppressed findings with the written justification and reviewer."""
+    return query_frame(con, """
+        SELECT rule_id, journal_id, line_no, suppression_justification AS justification,
+               suppression_reviewer AS reviewer, message
+        FROM findings WHERE suppressed ORDER BY rule_id, journal_id, line_no LIMIT $limit
+    """, {"limit": limit})
+
+
+def suppressed_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT count(*) FROM findings WHERE suppressed").fetchall()[0][0]
+
+
+# --- the Profile sheet -------------------------------------------------------------------------------
+
+def profile_by_user(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per preparer: journals, lines, debits, flagged journals, journals they approved, first and last date."""
+    return query_frame(con, f"""
+        WITH flagged AS ({_FLAGGED}),
+        prepared AS (
+            SELECT j.entered_by AS user_id, count(*) AS journals, sum(j.line_count) AS lines,
+                   sum(j.total_debit) AS total_debit, count(f.journal_id) AS flagged_journals,
+                   count(*) FILTER (WHERE j.is_manual) AS manual_journals,
+                   min(j.effective_date) AS first_date, max(j.effective_date) AS last_date
+            FROM journals j LEFT JOIN flagged f USING (journal_id)
+            GROUP BY j.entered_by
+        )
+        SELECT p.user_id, u.name, u.title, p.journals, p.lines, p.total_debit, p.flagged_journals,
+               p.manual_journals, coalesce(u.journals_approved, 0) AS journals_approved, p.first_date, p.last_date
+        FROM prepared p LEFT JOIN users u ON u.user_id = p.user_id
+        ORDER BY p.journals DESC, p.user_id
+    """)
+
+
+def profile_by_source(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return query_frame(con, f"""
+        WITH flagged AS ({_FLAGGED})
+        SELECT j.source, count(*) AS journals, sum(j.line_count) AS lines, sum(j.total_debit) AS total_debit,
+               count(f.journal_id) AS flagged_journals, count(*) FILTER (WHERE j.is_manual) AS manual_journals,
+               count(DISTINCT j.entered_by) AS preparers, min(j.effective_date) AS first_date,
+               max(j.effective_date) AS last_date
+        FROM journals j LEFT JOIN flagged f USING (journal_id)
+        GROUP BY j.source ORDER BY journals DESC, j.source
+    """)
+
+
+def profile_by_period(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per period: journals, lines, debits, flagged journals, and journals dated in its last three days."""
+    return query_frame(con, f"""
+        WITH flagged AS ({_FLAGGED}),
+        per AS (
+            SELECT j.period_key, count(*) AS journals, sum(j.line_count) AS lines, sum(j.total_debit) AS total_debit,
+                   count(f.journal_id) AS flagged_journals, count(*) FILTER (WHERE j.is_manual) AS manual_journals,
+                   count(*) FILTER (WHERE j.effective_date > j.period_end - 3) AS last_3_days
+            FROM journals j LEFT JOIN flagged f USING (journal_id)
+            GROUP BY j.period_key
+        )
+        SELECT per.period_key AS period, p.period_start, p.period_end, p.closed_at, per.journals, per.lines,
+               per.total_debit, per.flagged_journals, per.manual_journals, per.last_3_days
+        FROM per LEFT JOIN periods p USING (period_key)
+        ORDER BY p.period_start NULLS LAST, per.period_key
+    """)
+
+
+def profile_by_account(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFrame:
+    """Per account used in the ledger: type, lines, journals, debits, credits, net and flagged journals."""
+    return query_frame(con, f"""
+        WITH flagged AS ({_FLAGGED}),
+        per AS (
+            SELECT l.account, count(*) AS lines, count(DISTINCT l.journal_id) AS journals,
+                   coalesce(sum(l.amount) FILTER (WHERE l.amount > 0), 0) AS total_debit,
+                   coalesce(-sum(l.amount) FILTER (WHERE l.amount < 0), 0) AS total_credit,
+                   coalesce(sum(l.amount), 0) AS net,
+                   count(DISTINCT f.journal_id) AS flagged_journals
+            FROM lines l LEFT JOIN flagged f USING (journal_id)
+            GROUP BY l.account
+        )
+        SELECT per.account, a.name, a.type, a.type_source, per.lines, per.journals, per.total_debit,
+               per.total_credit, per.net, per.flagged_journals
+        FROM per LEFT JOIN accounts a USING (account)
+        ORDER BY per.account
+        LIMIT $limit
+    """, {"limit": limit})
+
+
+def account_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT count(DISTINCT account) FROM lines").fetchall()[0][0]
+
+
+# --- chart data --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PeriodEndWindow:
+    """Journals per effective date around one period end; offsets are days from the period end."""
+
+    period: str
+    period_end: object
+    offsets: tuple[int, ...]
+    journals: tuple[int, ...]
+    flagged: tuple[int, ...]
+
+
+def entries_around_period_ends(con: duckdb.DuckDBPyConnection, days: int = 7, periods: int = 12
+                               ) -> tuple[list[PeriodEndWindow], int]:
+    """The latest `periods` period ends that have entries: journals per day from -days to +days.
+
+    Returns the windows (oldest first) and how many period ends the ledger has in all.
+    """
+    rows = con.execute(f"""
+        WITH flagged AS ({_FLAGGED}),
+        ends AS (
+            SELECT period_key, period_end FROM periods
+            WHERE NOT is_adjustment AND period_end IS NOT NULL
+              AND period_key IN (SELECT period_key FROM journals)
+        ),
+        latest AS (SELECT * FROM ends ORDER BY period_end DESC LIMIT $periods),
+        offsets AS (SELECT range AS d FROM range(-$days, $days + 1))
+        SELECT e.period_key, e.period_end, o.d, count(j.journal_id), count(f.journal_id),
+               (SELECT count(*) FROM ends)
+        FROM latest e CROSS JOIN offsets o
+        LEFT JOIN journals j ON j.effective_date = e.period_end + CAST(o.d AS INTEGER)
+        LEFT JOIN flagged f ON f.journal_id = j.journal_id
+        GROUP BY ALL ORDER BY e.period_end, o.d
+    """, {"days": days, "periods": periods}).fetchall()
+    windows: dict[str, list] = {}
+    for period, end, offset, journals, flagged, _ in rows:
+        windows.setdefault(period, [end, [], [], []])
+        windows[period][1].append(offset)
+        windows[period][2].append(journals)
+        windows[period][3].append(flagged)
+    total = rows[0][5] if rows else 0
+    return [PeriodEndWindow(p, v[0], tuple(v[1]), tuple(v[2]), tuple(v[3])) for p, v in windows.items()], total
+
+
+@dataclass(frozen=True)
+class Benford:
+    """First-digit test of the line amounts (Nigrini's MAD with his conformity bands)."""
+
+    amounts: int
+    magnitudes: int
+    observed: tuple[float, ...]  # share of amounts with first digit 1..9
+    expected: tuple[float, ...]
+    mad: float | None
+    conformity: str
+
+    @property
+    def testable(self) -> bool:
+        return self.amounts >= BENFORD_MIN_AMOUNTS and self.magnitudes >= BENFORD_MIN_MAGNITUDES
+
+
+def benford_first_digit(con: duckdb.DuckDBPyConnection) -> Benford:
+    """Observed vs expected first digits of every non-zero line amount (amounts below 1 by first non-zero digit)."""
+    counts = dict(con.execute("""
+        SELECT CAST(regexp_extract(CAST(abs(amount) AS VARCHAR), '[1-9]') AS INTEGER) AS digit, count(*)
+        FROM lines WHERE amount <> 0 GROUP BY digit
+    """).fetchall())
+    magnitudes = con.execute(
+        "SELECT count(DISTINCT floor(log10(abs(CAST(amount AS DOUBLE))))) FROM lines WHERE amount <> 0"
+    ).fetchall()[0][0]
+    total = sum(counts.values())
+    expected = tuple(math.log10(1 + 1 / d) for d in range(1, 10))
+    observed = tuple(counts.get(d, 0) / total if total else 0.0 for d in range(1, 10))
+    mad = sum(abs(o - e) for o, e in zip(observed, expected)) / 9 if total else None
+    if total >= BENFORD_MIN_AMOUNTS and magnitudes >= BENFORD_MIN_MAGNITUDES:
+        conformity = next((label for bound, label in BENFORD_BANDS if mad <= bound), "nonconformity")
+    else:
+        conformity = (f"not tested: needs {BENFORD_MIN_AMOUNTS:,} amounts spanning {BENFORD_MIN_MAGNITUDES} "
+                      f"powers of ten (has {total:,} spanning {magnitudes})")
+    return Benford(total, magnitudes, observed, expected, mad, conformity)
+
+
+@dataclass(frozen=True)
+class ScoreHistogram:
+    """Anomaly scores of every scored journal in equal-width bins, split at the review cut (rank <= top)."""
+
+    low: float
+    high: float
+    in_review: tuple[int, ...]
+    others: tuple[int, ...]
+    cut: float | None  # lowest anomaly score among the top `top` journals by anomaly score
+    top: int
+
+
+def anomaly_histogram(con: duckdb.DuckDBPyConnection, top: int, bins: int = 30) -> ScoreHistogram | None:
+    """The distribution of anomaly scores; None when nothing was scored."""
+    low, high, cut = con.execute("""
+        SELECT min(anomaly_score), max(anomaly_score),
+               (SELECT min(anomaly_score) FROM (SELECT anomaly_score FROM review
+                WHERE anomaly_score IS NOT NULL ORDER BY anomaly_score DESC LIMIT $top))
+        FROM review WHERE anomaly_score IS NOT NULL
+    """, {"top": top}).fetchall()[0]
+    if low is None:
+        return None
+    width = (high - low) / bins or 1.0
+    counts = con.execute("""
+        SELECT least(CAST(floor((anomaly_score - $low) / $width) AS INTEGER), $bins - 1) AS bin,
+               count(*) FILTER (WHERE rank <= $top), count(*) FILTER (WHERE rank > $top)
+        FROM review WHERE anomaly_score IS NOT NULL GROUP BY bin
+    """, {"low": low, "width": width, "bins": bins, "top": top}).fetchall()
+    in_review, others = [0] * bins, [0] * bins
+    for b, inside, outside in counts:
+        in_review[b], others[b] = inside, outside
+    return ScoreHistogram(float(low), float(high), tuple(in_review), tuple(others),
+                          None if cut is None else float(cut), top)
+
+
+def hits_by_user(con: duckdb.DuckDBPyConnection, limit: int = 15) -> tuple[list[dict], int]:
+    """Preparers with the most flagged journals (and their journal totals); and how many users have any."""
+    rows = con.execute(f"""
+        WITH flagged AS ({_FLAGGED})
+        SELECT j.entered_by, count(*) AS journals, count(f.journal_id) AS flagged
+        FROM journals j LEFT JOIN flagged f USING (journal_id)
+        GROUP BY j.entered_by HAVING count(f.journal_id) > 0
+        ORDER BY flagged DESC, journals DESC, j.entered_by
+    """).fetchall()
+    return [dict(zip(("user", "journals", "flagged"), r)) for r in rows[:limit]], len(rows)
+
+
+def hits_by_period(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Per period: flagged journals by their highest severity, and all journals."""
+    rows = con.execute("""
+        WITH worst AS (
+            SELECT journal_id,
+                   max(list_position(['info', 'low', 'medium', 'high'], severity)) AS level
+            FROM findings WHERE NOT suppressed AND journal_id IS NOT NULL GROUP BY journal_id
+        )
+        SELECT j.period_key, min(j.period_start) AS start, count(*) AS journals,
+               count(*) FILTER (WHERE w.level = 4), count(*) FILTER (WHERE w.level = 3),
+               count(*) FILTER (WHERE w.level = 2), count(*) FILTER (WHERE w.level = 1)
+        FROM journals j LEFT JOIN worst w USING (journal_id)
+        GROUP BY j.period_key ORDER BY start NULLS LAST, j.period_key
+    """).fetchall()
+    return [{"period": p, "journals": n, "high": h, "medium": m, "low": lo, "info": i}
+            for p, _, n, h, m, lo, i in rows]
+
+
+def completeness_details(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple[str, str, int, pl.DataFrame]]:
+    """The completeness problem tables: (table, heading, total rows, first `limit` rows)."""
+    tables = (
+        ("completeness_unbalanced", "Journals that do not balance"),
+        ("completeness_duplicate_keys", "Journal/line-number keys that occur more than once"),
+        ("completeness_tb", "Trial-balance roll-forward differences"),
+        ("completeness_control_totals", "Extract vs system control totals"),
+    )
+    details = []
+    for table, heading in tables:
+        if not table_exists(con, table):
+            continue
+        total = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+        frame = query_frame(con, f'SELECT * FROM "{table}" ORDER BY ALL LIMIT $limit', {"limit": limit})
+        details.append((table, heading, total, frame))
+    return details
