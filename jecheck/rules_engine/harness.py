@@ -105,11 +105,11 @@ def _check_findings(con: duckdb.DuckDBPyConnection, rule: Rule, case: TestCase, 
         result.problems.append(f"returned a finding with no {rule.key_column}")
     if any(not message for _, message in rows):
         result.problems.append("returned a finding with an empty message")
-    if rule.grain != "line":
+    if rule.grain == "journal":
         repeated = sorted(k for k, n in Counter(k for k in keys if k is not None).items() if n > 1)
         if repeated:
-            result.problems.append(f"returned {', '.join(repeated)} more than once; a {rule.grain}-grain rule "
-                                   f"returns one row per {rule.key_column}")
+            result.problems.append(f"returned {', '.join(repeated)} more than once; a journal-grain rule "
+                                   "returns one row per journal")
     for expected in case.flags:
         if expected not in result.flagged:
             result.problems.append(f"expected {expected} to be flagged; it was not")
