@@ -59,7 +59,7 @@ tr:hover td{background:#f3f7fc}
 .note{color:var(--muted);font-size:12.5px}
 .rule{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:14px;margin-top:14px}
 .rule p{margin:4px 0}
-.ev{display:inline-block;margin-right:10px}.ev b{color:var(--muted);font-weight:600}
+.ev{display:inline-block;margin-right:10px}.ev .evk{color:var(--muted);font-weight:600}
 ul.reasons{margin:0;padding-left:16px}
 .figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:12px}
@@ -368,7 +368,7 @@ def _evidence(text: str | None) -> str:
         return _e(text)
     if not isinstance(values, dict):
         return _e(text)
-    return "".join(f'<span class="ev"><b>{_e(k)}</b> {_e(v if not isinstance(v, (dict, list)) else json.dumps(v))}'
+    return "".join(f'<span class="ev"><span class="evk">{_e(k)}</span> {_e(v if not isinstance(v, (dict, list)) else json.dumps(v))}'
                    "</span>" for k, v in values.items() if v is not None)
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from .files import atomic_path, inert_text_sql
+from .summary import query_frame
 
 
 def write_entries_parquet(con, path: Path) -> Path:
     """One row per journal: the contract's columns plus the journal's date, preparer, source and size."""
-    frame = con.sql("""
+    frame = query_frame(con, """
         SELECT r.journal_id, r.rank, r.risk_score, r.anomaly_score, r.percentile, r.rule_ids, r.reasons,
                j.effective_date, j.entered_at, j.entered_by, j.approved_by, j.source, j.period_key,
                j.line_count, j.total_debit, j.header_description
         FROM review r LEFT JOIN journals j USING (journal_id)
         ORDER BY r.rank
-    """).pl()
+    """)
     with atomic_path(path) as tmp:
         frame.write_parquet(tmp, compression="zstd")
     return path
@@ -23,11 +24,11 @@ def write_entries_parquet(con, path: Path) -> Path:
 
 def write_rejects_csv(con, path: Path) -> Path:
     """Rejected rows with file, row number, reason and the raw row; no cell can run as a formula."""
-    frame = con.sql(f"""
+    frame = query_frame(con, f"""
         SELECT {inert_text_sql('source_file')} AS source_file, source_row,
                {inert_text_sql('reason')} AS reason, {inert_text_sql('raw')} AS raw
         FROM rejects ORDER BY source_file, source_row
-    """).pl()
+    """)
     with atomic_path(path) as tmp:
         frame.write_csv(tmp)
     return path

@@ -22,7 +22,8 @@ import xlsxwriter
 from . import summary
 from .files import atomic_path, looks_like_formula
 
-ROW_CAP = 100_000  # rows per listing; Excel's own limit is 1,048,576
+ROW_CAP = 100_000  # rows per rule sheet and other listings; Excel's own limit is 1,048,576
+REVIEW_ROW_CAP = 50_000  # ranked journals on the Review sheet
 SUMMARY_REVIEW_ROWS = 20
 MAX_CELL_TEXT = 32_767  # Excel's limit on characters in a cell
 CONCLUSIONS = ["No exception", "Exception", "Follow up", "Not tested"]
@@ -52,8 +53,12 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$")
 
 
-def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP) -> Path:
-    """Write the workpaper of `result` (a ScanResult) to `path`; listings stop at `row_cap` rows."""
+def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: int = REVIEW_ROW_CAP) -> Path:
+    """Write the workpaper of `result` (a ScanResult) to `path`.
+
+    Rule sheets and other listings stop at `row_cap` rows, the Review sheet at `review_cap`; a capped
+    sheet states the cap above its table.
+    """
     con = result.con
     rules = summary.rule_rows(result)
     listed = summary.finding_counts_by_rule(con)
@@ -66,7 +71,7 @@ def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP) -> Path:
         book.set_properties({"title": "jecheck workpaper", "comments": f"jecheck {result.version}"})
         formats = _Formats(book)
         _summary_sheet(_Sheet(book, "Summary", formats), result, rules, sheet_names)
-        _review_sheet(_Sheet(book, "Review", formats), result, row_cap)
+        _review_sheet(_Sheet(book, "Review", formats), result, review_cap)
         for rule in rules:
             if rule.id in sheet_names:
                 _rule_sheet(_Sheet(book, sheet_names[rule.id], formats), con, rule, listed[rule.id], row_cap)
@@ -110,8 +115,6 @@ class _Formats:
         self.failed = add({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
         self.not_run = add({"font_color": "#595959", "bg_color": "#EDEDED"})
         self.entry = add({"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
-        self.entry_date = add({"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF",
-                               "num_format": "yyyy-mm-dd"})
         self.link = add({"font_color": "#0563C1", "underline": 1})
 
 
@@ -177,10 +180,7 @@ class _Sheet:
 
     def value(self, row: int, col: int, value, kind: str) -> None:
         f = self.f
-        if kind in ("entry", "entry_date"):  # an empty cell the reviewer fills in
-            self.ws.write_blank(row, col, None, f.entry if kind == "entry" else f.entry_date)
-            return
-        if value is None:
+        if value is None or value == "":
             return
         if kind == "text":
             self.text(row, col, value)
@@ -371,12 +371,14 @@ def _review_sheet(sheet: _Sheet, result, row_cap: int) -> None:
                          "period_key", "entered_at", "entered_by", "approved_by", "source", "line_count",
                          "total_debit", "header_description", "rule_ids", "reasons")
     inputs = ("Conclusion", "Reviewed by", "Date reviewed", "Support / work-paper reference")
-    blanks = [("", "entry"), ("", "entry"), ("", "entry_date"), ("", "entry")]
-    header_row, last = sheet.frame(frame, extra_headers=inputs, extra_cells=[blanks] * frame.height,
-                                   filter_and_freeze=True, freeze_cols=2)
+    header_row, last = sheet.frame(frame, extra_headers=inputs, filter_and_freeze=True, freeze_cols=2)
     first_input = frame.width
+    sheet.ws.set_column(first_input + 2, first_input + 2, 14, f.date)
     sheet._widen(first_input + 3, 34)
     if frame.height:
+        # One conditional format shades the input cells; writing a blank per cell would double the write time.
+        sheet.ws.conditional_format(header_row + 1, first_input, last, first_input + len(inputs) - 1,
+                                    {"type": "no_errors", "format": f.entry})
         sheet.ws.data_validation(header_row + 1, first_input, last, first_input, {
             "validate": "list", "source": CONCLUSIONS, "ignore_blank": True,
             "input_title": "Conclusion", "input_message": "Pick one; explain exceptions in the reference column.",
