@@ -206,7 +206,7 @@ def _notes(con: duckdb.DuckDBPyConnection) -> list[str]:
         FROM o FULL OUTER JOIN n ON o.id = n.id
         WHERE o.status IS DISTINCT FROM n.status ORDER BY 1
     """).fetchall()
-    notes += [f"rule {rule} was {old} in the old scan and {new} in the new one" for rule, old, new in status_changes]
+    notes += [f"rule {rule}: {old} in the old scan, {new} in the new one" for rule, old, new in status_changes]
     for key, label in (("rule_packs", "rule packs"), ("parameters", "parameters")):
         old, new = con.execute(
             f"SELECT (SELECT run -> '$.{key}' FROM old_scan), (SELECT run -> '$.{key}' FROM new_scan)"
