@@ -160,6 +160,18 @@ def test_caps_are_stated_on_the_sheet(tmp_path):
     assert any("showing the first 3 of" in str(row[0]) for row in book["Review"].iter_rows(values_only=True))
 
 
+def test_rule_sheets_share_a_row_budget_most_severe_first(tmp_path, monkeypatch):
+    import jecheck.report.xlsx as xlsx
+
+    monkeypatch.setattr(xlsx, "RULE_ROWS_MIN", 1)
+    write_workpaper(build_result(), tmp_path / "budget.xlsx", rule_rows_total=4)
+    book = openpyxl.load_workbook(tmp_path / "budget.xlsx")
+    shown = {name: len(rows_below_header(book[name], "Journal")[1]) for name in ("CUT-001", "AMT-001", "TXT-001")}
+    assert shown == {"CUT-001": 4, "AMT-001": 1, "TXT-001": 1}  # high, then medium, then low
+    notes = [row[0] for row in book["TXT-001"].iter_rows(values_only=True) if row[0]]
+    assert any("showing the first 1 of 4 findings" in str(n) for n in notes)
+
+
 def test_without_the_model_the_review_sheet_says_why(tmp_path):
     result = build_result(model=False)
     write_workpaper(result, tmp_path / "nomodel.xlsx")

@@ -37,7 +37,7 @@ nav a{color:var(--accent);margin-right:18px;text-decoration:none;font-weight:600
 main{max-width:1280px;margin:0 auto;padding:8px 32px 48px}
 section{margin-top:28px}
 h2{font-size:18px;border-bottom:2px solid var(--accent);padding-bottom:4px}
-h3{font-size:15px;margin:0 0 6px}
+h3{font-size:15px;margin:0 0 6px}section > h3{margin-top:16px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:12px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:10px 14px}
 .card .k{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}

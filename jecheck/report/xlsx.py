@@ -23,6 +23,8 @@ from . import summary
 from .files import atomic_path, looks_like_formula
 
 ROW_CAP = 100_000  # rows per rule sheet and other listings; Excel's own limit is 1,048,576
+RULE_ROWS_TOTAL = 300_000  # rows across all rule sheets, so the write time stays bounded however many rules hit
+RULE_ROWS_MIN = 1_000  # every rule sheet shows at least this many of its findings
 REVIEW_ROW_CAP = 50_000  # ranked journals on the Review sheet
 SUMMARY_REVIEW_ROWS = 20
 MAX_CELL_TEXT = 32_767  # Excel's limit on characters in a cell
@@ -53,16 +55,18 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$")
 
 
-def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: int = REVIEW_ROW_CAP) -> Path:
+def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: int = REVIEW_ROW_CAP,
+                    rule_rows_total: int = RULE_ROWS_TOTAL) -> Path:
     """Write the workpaper of `result` (a ScanResult) to `path`.
 
-    Rule sheets and other listings stop at `row_cap` rows, the Review sheet at `review_cap`; a capped
-    sheet states the cap above its table.
+    Rule sheets and other listings stop at `row_cap` rows, the Review sheet at `review_cap`, and all rule
+    sheets together at `rule_rows_total` (shared out by severity); a capped sheet states its cap.
     """
     con = result.con
     rules = summary.rule_rows(result)
     listed = summary.finding_counts_by_rule(con)
     sheet_names = _rule_sheet_names([r.id for r in rules if listed.get(r.id)])
+    limits = _rule_row_limits([r for r in rules if r.id in sheet_names], listed, row_cap, rule_rows_total)
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -74,12 +78,24 @@ def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: i
         _review_sheet(_Sheet(book, "Review", formats), result, review_cap)
         for rule in rules:
             if rule.id in sheet_names:
-                _rule_sheet(_Sheet(book, sheet_names[rule.id], formats), con, rule, listed[rule.id], row_cap)
+                _rule_sheet(_Sheet(book, sheet_names[rule.id], formats), con, rule, listed[rule.id],
+                            limits[rule.id])
         _completeness_sheet(_Sheet(book, "Completeness", formats), result, row_cap)
         _profile_sheet(_Sheet(book, "Profile", formats), con, row_cap)
         _provenance_sheet(_Sheet(book, PROVENANCE_SHEET, formats), result, rules, row_cap)
         book.close()
     return path
+
+
+def _rule_row_limits(rules: list[summary.RuleRow], listed: dict[str, int], row_cap: int, total: int
+                     ) -> dict[str, int]:
+    """Rows each rule sheet may list: severe rules first take what they need from the shared total."""
+    order = {s: i for i, s in enumerate(summary.SEVERITY_ORDER)}
+    limits, remaining = {}, total
+    for rule in sorted(rules, key=lambda r: (order.get(r.severity, len(order)), r.id)):
+        limits[rule.id] = min(listed[rule.id], row_cap, max(remaining, RULE_ROWS_MIN))
+        remaining -= limits[rule.id]
+    return limits
 
 
 def _rule_sheet_names(rule_ids: list[str]) -> dict[str, str]:
@@ -388,7 +404,7 @@ def _review_sheet(sheet: _Sheet, result, row_cap: int) -> None:
         })
 
 
-def _rule_sheet(sheet: _Sheet, con, rule: summary.RuleRow, total: int, row_cap: int) -> None:
+def _rule_sheet(sheet: _Sheet, con, rule: summary.RuleRow, total: int, limit: int) -> None:
     sheet.title(f"{rule.id}  {rule.title}")
     sheet.note(f"Severity {rule.severity} ({summary.SEVERITY_MEANING.get(rule.severity, '')}); category "
                f"{rule.category}; {rule.hits:,} findings in {rule.journals:,} journals"
@@ -399,7 +415,7 @@ def _rule_sheet(sheet: _Sheet, con, rule: summary.RuleRow, total: int, row_cap: 
         sheet.note("References: " + ", ".join(rule.references))
     if rule.params:
         sheet.note("Parameters: " + ", ".join(f"{k} = {_plain(v)}" for k, v in rule.params.items()))
-    frame = summary.rule_findings(con, rule.id, row_cap)
+    frame = summary.rule_findings(con, rule.id, limit)
     cap = _cap_note(frame.height, total, "findings")
     if cap:
         sheet.note(cap)
