@@ -116,3 +116,49 @@ def test_damaged_findings_json_is_a_data_error(tmp_path):
     (tmp_path / "bad" / "findings.json").write_text('{"findings": [ {"rule_id": ')
     with pytest.raises(DataError, match="findings.json"):
         diff_scans(tmp_path / "old", tmp_path / "bad")
+
+
+def test_cli_exit_code_follows_fail_on(two_scans):
+    from click.testing import CliRunner
+
+    from jecheck.cli import main
+
+    runner = CliRunner(env={"COLUMNS": "200"})  # rich wraps table cells to the terminal width
+    old, new = str(two_scans / "old"), str(two_scans / "new")
+    failing = runner.invoke(main, ["diff", old, new, "--fail-on", "high"])
+    assert failing.exit_code == 1, failing.output
+    assert "X9999" in failing.output and "suppressed: reviewed" in failing.output
+    assert runner.invoke(main, ["diff", old, new]).exit_code == 0  # default: never fail
+    assert runner.invoke(main, ["diff", new, old, "--fail-on", "high"]).exit_code == 0
+    quiet = runner.invoke(main, ["diff", old, new, "--fail-on", "medium", "--quiet"])
+    assert (quiet.exit_code, quiet.output) == (1, "")
+    missing = runner.invoke(main, ["diff", old, str(two_scans / "nowhere")])
+    assert missing.exit_code == 2 and "not a folder" in missing.output
+
+
+def test_cli_json_lists_every_change(two_scans):
+    from click.testing import CliRunner
+
+    from jecheck.cli import main
+
+    run = CliRunner().invoke(main, ["diff", str(two_scans / "old"), str(two_scans / "new"), "--json",
+                                    "--fail-on", "low"])
+    data = json.loads(run.output)
+    assert run.exit_code == 1 and data["new_at_or_above_fail_on"] == 1
+    assert data["counts"]["findings"] == {"new": 1, "gone": 1, "changed": 0}
+    assert [(f["change"], f["journal_id"]) for f in data["findings"]] == [("new", "X9999"), ("gone", "J0020")]
+
+
+def test_cli_prints_ledger_text_literally(tmp_path):
+    from click.testing import CliRunner
+
+    from jecheck.cli import main
+
+    scan(tmp_path / "old")
+    tmp_path.joinpath("new").mkdir()
+    result = build_result()
+    result.con.execute("UPDATE findings SET message = '[red]pay[/red] me' WHERE rule_id = 'CUT-001' "
+                       "AND journal_id = 'J0001'")
+    write_findings_json(result, tmp_path / "new" / "findings.json")
+    run = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["diff", str(tmp_path / "old"), str(tmp_path / "new")])
+    assert "[red]pay[/red] me" in run.output
