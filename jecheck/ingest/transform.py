@@ -1,0 +1,334 @@
+"""Turn a raw relation into a typed table (`lines` or a `ctx_*` table); rows that fail go to `rejects`.
+
+One SQL statement writes the table from a chain of projections:
+  cleaned (trimmed cells) -> cells (one per target; joined columns concatenated) -> parsed values
+  -> checked (impossible dates dropped) -> final (amount rules, entered date + time, placeholders,
+  and each row's reasons). The table is written once with helper columns; rows with a reason are
+  then copied to `rejects` and deleted, and the helper columns dropped (one write, not two).
+Before that, one aggregate query over the text cells decides what the data itself must decide:
+day-month order per date column and whether amounts use a decimal comma.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from ..schema import AMOUNT_TYPE, PLACEHOLDER_DATES, Column
+from . import parsing
+from .layouts import BOOLEAN_EXTRAS, FALSE_CODES, TRUE_CODES, Layout, target_kind
+from .readers import quote_ident, quote_literal
+
+COA_TYPES = (  # chart-of-accounts type words -> the five canonical types
+    ("asset", r"^(current |fixed |non-current |other )?assets?\b"),
+    ("liability", r"^(current |long-term |non-current |other )?liabilit"),
+    ("equity", r"^(equity|capital|net assets|shareholders|stockholders|owners)"),
+    ("revenue", r"^(revenues?|income|sales|turnover)\b"),
+    ("expense", r"^(expenses?|costs?|cost of)\b"),
+)
+DATE_KINDS = ("date", "timestamp")
+AMOUNT_SAMPLE_ROWS = 200_000
+KIND_SEPARATOR = "\x1f"  # joins a row's reject kinds; never in a kind
+
+
+@dataclass
+class StageSpec:
+    """What to stage: a raw relation, the chosen mapping and the reading conventions."""
+
+    relation: str
+    columns: list[str]
+    types: list[str]
+    has_bad: bool
+    layout: Layout
+    sources: dict[str, tuple[str, ...]]
+    context: str | None  # None = the ledger
+    required_nonempty: tuple[str, ...]
+    date_format: str | None = None  # the user's --date-format / mapping date_format
+    decimal_comma: bool | None = None
+    dc_codes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    manual_codes: tuple[str, ...] = ()
+
+
+@dataclass
+class StageResult:
+    table: str
+    outputs: list[str] = field(default_factory=list)  # table columns the source filled (others are NULL)
+    rows: int = 0
+    rejected: int = 0
+    reject_kinds: dict[str, int] = field(default_factory=dict)
+    placeholders: dict[str, int] = field(default_factory=dict)
+    date_formats: dict[str, str] = field(default_factory=dict)
+    decimal_comma: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, columns: tuple[Column, ...],
+               source_file: str) -> StageResult:
+    """Create `table` with exactly `columns` from the raw relation; rows that fail go to `rejects`."""
+    result = StageResult(table=table)
+    result_columns: list[str] = []
+    index = {name: i for i, name in enumerate(spec.columns)}
+    kinds = {t: target_kind(t, spec.context) for t in spec.sources}
+    used = sorted({index[c] for cols in spec.sources.values() for c in cols})
+    bad_columns = ", __bad, __bad_kind" if spec.has_bad else ""
+    cleaned = ", ".join(f"{parsing.clean(f'c{i}', spec.types[i])} AS c{i}" for i in used)
+    cleaned_sql = f"SELECT __row{bad_columns}{', ' + cleaned if cleaned else ''} FROM {quote_ident(spec.relation)}"
+
+    cell_type: dict[str, str] = {}
+    cell_exprs = []
+    for target, cols in spec.sources.items():
+        expr, cell_type[target] = _cell(target, cols, index, spec)
+        cell_exprs.append(f"{expr} AS {quote_ident('x_' + target)}")
+    cells_sql = f"SELECT __row{bad_columns}{''.join(', ' + e for e in cell_exprs)} FROM cleaned"
+    ctes = f"WITH cleaned AS ({cleaned_sql}), cells AS ({cells_sql})"
+
+    orders, patterns, result.decimal_comma = _profile(con, ctes, spec, kinds, cell_type, result)
+
+    parsed, problems = {}, {}
+    for target in spec.sources:
+        x = quote_ident("x_" + target)
+        p = _parse(target, kinds[target], x, cell_type[target], spec, orders, patterns, result.decimal_comma)
+        parsed[target], problems[target] = p.value, p.problem
+    parsed_sql = "SELECT *" + "".join(f", {expr} AS {quote_ident('p_' + t)}" for t, expr in parsed.items()) + " FROM cells"
+    checked = [f"{parsing.drop_impossible(_p(t)) if kinds[t] in DATE_KINDS else _p(t)} AS {quote_ident('v_' + t)}"
+               for t in spec.sources]
+    checked_sql = "SELECT *" + "".join(", " + c for c in checked) + " FROM parsed"
+
+    finals, reasons = _finals(spec, kinds, problems, cell_type, {c.name for c in columns})
+    placeholder_flags = [t for t in spec.sources if kinds[t] in DATE_KINDS]
+    flags = "".join(f", CAST({_v(t)} AS DATE) IN ({', '.join(f'DATE {quote_literal(d)}' for d in PLACEHOLDER_DATES)}) "
+                    f"AS {quote_ident('ph_' + t)}" for t in placeholder_flags)
+    reason_sql = f"nullif(concat_ws('; ', {', '.join(r for r, _ in reasons)}), '')" if reasons else "NULL"
+    kind_sql = f"nullif(concat_ws('{KIND_SEPARATOR}', {', '.join(k for _, k in reasons)}), '')" if reasons else "NULL"
+    if spec.has_bad:
+        reason_sql = f"coalesce(__bad, {reason_sql})"
+        kind_sql = f"coalesce(__bad_kind, {kind_sql})"
+    final_columns = "".join(f", {expr} AS {quote_ident(name)}" for name, expr in finals.items())
+    outputs = []
+    for column in columns:  # exactly the table's columns, in order, with their types
+        if column.name in finals:
+            value = quote_ident(column.name)
+            if column.name in placeholder_flags:  # placeholder dates become NULL; the flag keeps the count
+                value = f"CASE WHEN {quote_ident('ph_' + column.name)} THEN NULL ELSE {value} END"
+            outputs.append(column.name)
+        elif column.name == "source_row":
+            value = "__row"
+        elif column.name == "source_file":
+            value = quote_literal(source_file)
+        else:
+            value = "NULL"
+        result_columns.append(f"CAST({value} AS {column.sql_type}) AS {quote_ident(column.name)}")
+    helpers = ["__row", "__reason", "__kinds"] + [f"ph_{t}" for t in placeholder_flags]
+    # The table is written once, helpers included; rejected rows and helper columns are removed after.
+    con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS {ctes}, parsed AS ({parsed_sql}), "
+                f"checked AS ({checked_sql}), final AS (SELECT __row{final_columns}{flags}, {reason_sql} AS __reason, "
+                f"{kind_sql} AS __kinds FROM checked) SELECT {', '.join(result_columns)}, "
+                f"{', '.join(quote_ident(h) for h in helpers)} FROM final")
+    result.outputs = outputs
+    counts = con.execute(
+        f"SELECT count(*), count(__reason)"
+        + "".join(f", count(*) FILTER (WHERE {quote_ident('ph_' + t)})" for t in placeholder_flags)
+        + f" FROM {quote_ident(table)}").fetchone()
+    result.rows, result.rejected = counts[0], counts[1]
+    result.placeholders = {t: n for t, n in zip(placeholder_flags, counts[2:]) if n}
+    if result.rejected:
+        result.reject_kinds = dict(con.execute(
+            f"SELECT k, count(*) FROM (SELECT unnest(string_split(__kinds, '{KIND_SEPARATOR}')) AS k "
+            f"FROM {quote_ident(table)} WHERE __kinds IS NOT NULL) GROUP BY k ORDER BY count(*) DESC, k").fetchall())
+        pairs = ", ".join(f"{quote_literal(name)}, r.c{i}" for i, name in enumerate(spec.columns))
+        con.execute(f"INSERT INTO rejects SELECT {quote_literal(source_file)}, t.__row, t.__reason, "
+                    f"CAST(json_object({pairs}) AS VARCHAR) FROM {quote_ident(table)} t "
+                    f"JOIN {quote_ident(spec.relation)} r ON r.__row = t.__row WHERE t.__reason IS NOT NULL "
+                    "ORDER BY t.__row")
+        con.execute(f"DELETE FROM {quote_ident(table)} WHERE __reason IS NOT NULL")
+    for helper in helpers:
+        con.execute(f"ALTER TABLE {quote_ident(table)} DROP COLUMN {quote_ident(helper)}")
+    return result
+
+
+def _p(target: str) -> str:
+    return quote_ident("p_" + target)
+
+
+def _v(target: str) -> str:
+    return quote_ident("v_" + target)
+
+
+def _x(target: str) -> str:
+    return quote_ident("x_" + target)
+
+
+def _cell(target: str, cols: tuple[str, ...], index: dict[str, int], spec: StageSpec) -> tuple[str, str]:
+    """The cell a target reads: one column, or several joined as text."""
+    if len(cols) == 1:
+        i = index[cols[0]]
+        return f"c{i}", spec.types[i]
+    parts = [parsing.as_text(f"c{index[c]}", spec.types[index[c]]) for c in cols]
+    separator = quote_literal(spec.layout.join_with.get(target, "-"))
+    if target in spec.layout.partial_joins:
+        return f"nullif(concat_ws({separator}, {', '.join(parts)}), '')", "VARCHAR"
+    any_empty = " OR ".join(f"{p} IS NULL" for p in parts)
+    return f"CASE WHEN {any_empty} THEN NULL ELSE {f' || {separator} || '.join(parts)} END", "VARCHAR"
+
+
+def _profile(con, ctes: str, spec: StageSpec, kinds: dict[str, str], cell_type: dict[str, str],
+             result: StageResult) -> tuple[dict[str, str], dict[str, set[str]], bool]:
+    """Ask the data for each text date column's day-month order and for the decimal mark."""
+    user_order = parsing.order_from_format(spec.date_format) if spec.date_format else None
+    date_targets = [t for t in spec.sources if kinds[t] in DATE_KINDS
+                    and parsing.base_type(cell_type[t]) not in ("DATE", "TIMESTAMP", "TIMESTAMPTZ")]
+    amount_targets = [t for t in spec.sources if kinds[t] == "amount" and cell_type[t] == "VARCHAR"]
+    values: dict[str, object] = {}
+    for t in date_targets:  # over distinct values: a ledger has few distinct dates
+        text = parsing.as_text(_x(t), cell_type[t])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE __distinct_dates AS {ctes} "
+                    f"SELECT {text} AS v, count(*) AS n FROM cells WHERE {_x(t)} IS NOT NULL GROUP BY 1")
+        evidence = parsing.day_month_evidence_sql("v", "n")
+        row = con.execute(f"SELECT {', '.join(evidence.values())} FROM __distinct_dates").fetchone()
+        values.update({f"{t}|{name}": value for name, value in zip(evidence, row)})
+    con.execute("DROP TABLE IF EXISTS __distinct_dates")
+    if spec.decimal_comma is None and amount_targets:  # every row of a decimal-comma file shows it: a sample will do
+        aggregates = []
+        for t in amount_targets:
+            comma, point = parsing.comma_evidence_sql(_x(t))
+            aggregates += [(f"{t}|comma", f"count(*) FILTER (WHERE {comma})"),
+                           (f"{t}|point", f"count(*) FILTER (WHERE {point})"),
+                           (f"{t}|three", f"min({_x(t)}) FILTER (WHERE regexp_matches({_x(t)}, '[.,]\\d{{3}}\\D*$'))")]
+        row = con.execute(f"{ctes} SELECT {', '.join(sql for _, sql in aggregates)} "
+                          f"FROM (SELECT * FROM cells LIMIT {AMOUNT_SAMPLE_ROWS})").fetchone()
+        values.update(zip((name for name, _ in aggregates), row))
+
+    orders: dict[str, str] = {}
+    patterns: dict[str, set[str]] = {}
+    convention = spec.layout.date_order
+    reason = f"{spec.layout.title} exports usually write {'day' if convention == 'DMY' else 'month'} first"
+    for t in date_targets:
+        counts = {key.split("|", 1)[1]: value for key, value in values.items() if key.startswith(t + "|")}
+        decision = parsing.decide_day_month(_label(spec, t), counts, convention, reason, user_order,
+                                            counts.get("example"))
+        orders[t] = decision.order
+        seen = {name for name in parsing.DATE_PATTERNS if counts.get(f"pattern:{name}")}
+        patterns[t] = seen or set(parsing.DATE_PATTERNS)
+        if decision.warning:
+            result.warnings.append(decision.warning)
+        shown = decision.formats or ["no readable dates"]
+        result.date_formats[t] = ", ".join(shown) + (" (ambiguous day-month order: see warnings)"
+                                                     if decision.warning and "ambiguous" in decision.warning else "")
+    for t in spec.sources:
+        if kinds[t] in DATE_KINDS and t not in date_targets:
+            result.date_formats[t] = f"typed {parsing.base_type(cell_type[t])} column"
+
+    if spec.decimal_comma is not None:
+        return orders, patterns, spec.decimal_comma
+    comma = sum(int(values.get(f"{t}|comma") or 0) for t in amount_targets)
+    point = sum(int(values.get(f"{t}|point") or 0) for t in amount_targets)
+    decimal_comma = comma > point
+    example = next((values[f"{t}|three"] for t in amount_targets if values.get(f"{t}|three")), None)
+    if not comma and not point and example:
+        result.warnings.append(f"amounts like {example} could use either mark for decimals; read "
+                               f"{'.' if ',' in str(example) else ','} as a thousands separator "
+                               "(pass --decimal-comma or --no-decimal-comma to decide)")
+    return orders, patterns, decimal_comma
+
+
+def _label(spec: StageSpec, target: str) -> str:
+    return " + ".join(spec.sources[target])
+
+
+def _parse(target: str, kind: str, x: str, sql_type: str, spec: StageSpec, orders: dict[str, str],
+           patterns: dict[str, set[str]], decimal_comma: bool) -> parsing.Parsed:
+    if kind == "amount":
+        return parsing.amount(x, sql_type, decimal_comma)
+    if kind == "integer":
+        return parsing.integer(x, sql_type)
+    if kind in DATE_KINDS:
+        user = spec.date_format if parsing.is_strftime(spec.date_format) else None
+        return parsing.timestamp(x, sql_type, orders.get(target, spec.layout.date_order), patterns.get(target), user)
+    if kind == "time":
+        return parsing.time_of_day(x, sql_type)
+    if kind == "flag":
+        return parsing.flag(x, sql_type)
+    if kind == "boolean":
+        if target == "is_manual" and spec.manual_codes:
+            return parsing.one_of(x, sql_type, spec.manual_codes)
+        extra_true, extra_false = BOOLEAN_EXTRAS.get(target, ((), ()))
+        return parsing.boolean(x, sql_type, TRUE_CODES + extra_true, FALSE_CODES + extra_false)
+    return parsing.text(x, sql_type, spec.layout.value_maps.get(target))
+
+
+def _shown(x: str, sql_type: str) -> str:
+    """A cell quoted for a reason, cut to 60 characters."""
+    text = parsing.as_text(x, sql_type)
+    return f"'''' || left({text}, 60) || CASE WHEN length({text}) > 60 THEN '...' ELSE '' END || ''''"
+
+
+def _finals(spec: StageSpec, kinds: dict[str, str], problems: dict[str, str | None], cell_type: dict[str, str],
+            outputs: set[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Output column -> SQL over the checked values, and (reason, kind) SQL pairs."""
+    sources = spec.sources
+    finals: dict[str, str] = {}
+    reasons: list[tuple[str, str]] = []
+    for target in sources:
+        if target in outputs:
+            finals[target] = _v(target)
+        if problems.get(target):
+            condition = f"{_v(target)} IS NULL AND {_x(target)} IS NOT NULL"
+            reasons.append((f"CASE WHEN {condition} THEN '{target}: cannot read ' || {_shown(_x(target), cell_type[target])}"
+                            f" || ' {problems[target]}' END",
+                            f"CASE WHEN {condition} THEN {quote_literal(f'{target}: cannot read a value {problems[target]}')} END"))
+    for target in spec.required_nonempty:
+        if target in sources:
+            condition = f"{_x(target)} IS NULL"
+            reasons.append((f"CASE WHEN {condition} THEN '{target}: empty' END",
+                            f"CASE WHEN {condition} THEN '{target}: empty' END"))
+    if spec.context is None:
+        _ledger_finals(spec, finals, reasons)
+    else:
+        _context_finals(spec, finals)
+    if "entered_time" in sources and "entered_at" in sources:
+        finals["entered_at"] = (f"CASE WHEN {_v('entered_time')} IS NULL THEN {_v('entered_at')} "
+                                f"ELSE CAST(CAST({_v('entered_at')} AS DATE) + {_v('entered_time')} AS TIMESTAMP) END")
+    for target, expr in list(finals.items()):
+        if target in outputs and kinds.get(target) == "date":
+            finals[target] = f"CAST({expr} AS DATE)"
+    return finals, reasons
+
+
+def _ledger_finals(spec: StageSpec, finals: dict[str, str], reasons: list[tuple[str, str]]) -> None:
+    sources = spec.sources
+    debit_codes, credit_codes = (tuple(c.upper() for c in codes) for codes in spec.dc_codes)
+    indicator = f"upper({_v('dc_indicator')})" if "dc_indicator" in sources else None
+    for signed, debit, credit in (("amount", "debit", "credit"), ("txn_amount", "txn_debit", "txn_credit")):
+        if debit in sources and credit in sources:
+            finals[signed] = (f"CASE WHEN {_v(debit)} IS NULL AND {_v(credit)} IS NULL THEN NULL "
+                              f"ELSE CAST(coalesce({_v(debit)}, 0) - coalesce({_v(credit)}, 0) AS {AMOUNT_TYPE}) END")
+        elif signed in sources and indicator:
+            finals[signed] = (f"CASE WHEN {indicator} IN {parsing.in_list(debit_codes)} THEN abs({_v(signed)}) "
+                              f"WHEN {indicator} IN {parsing.in_list(credit_codes)} THEN -abs({_v(signed)}) "
+                              f"WHEN {_v(signed)} = 0 THEN {_v(signed)} END")
+    if indicator and "amount" in sources:
+        codes = f"debit {', '.join(debit_codes)}; credit {', '.join(credit_codes)}"
+        unsigned = f"{_v('amount')} IS NOT NULL AND {_v('amount')} <> 0"
+        reasons.append((
+            f"CASE WHEN {unsigned} AND {indicator} IS NULL THEN 'dc_indicator: empty, so the sign of the amount is "
+            f"unknown' WHEN {unsigned} AND {indicator} NOT IN {parsing.in_list(debit_codes + credit_codes)} THEN "
+            f"'dc_indicator: ' || {_shown(_v('dc_indicator'), 'VARCHAR')} || ' is neither {codes}' END",
+            f"CASE WHEN {unsigned} AND ({indicator} IS NULL OR {indicator} NOT IN "
+            f"{parsing.in_list(debit_codes + credit_codes)}) THEN 'dc_indicator: not a debit or credit code' END"))
+    if "reversal_indicator" not in sources and ({"reversing_flag", "reversed_flag"} & set(sources)):
+        whens = "".join(f" WHEN {_v(flag)} THEN '{code}'" for flag, code in
+                        (("reversing_flag", "1"), ("reversed_flag", "2")) if flag in sources)
+        finals["reversal_indicator"] = f"CASE{whens} END"
+
+
+def _context_finals(spec: StageSpec, finals: dict[str, str]) -> None:
+    if spec.context == "coa" and "type" in finals:
+        lowered = f"lower({_v('type')})"
+        whens = " ".join(f"WHEN regexp_matches({lowered}, {quote_literal(pattern)}) THEN '{name}'"
+                         for name, pattern in COA_TYPES)
+        finals["type"] = f"CASE {whens} ELSE {lowered} END"
+    if spec.context == "coa" and "subtype" in finals:
+        finals["subtype"] = f"regexp_replace(lower({_v('subtype')}), '[^a-z0-9]+', '_', 'g')"
+    if spec.context == "control_totals" and "dc_indicator" in finals:
+        finals["dc_indicator"] = f"upper({_v('dc_indicator')})"
