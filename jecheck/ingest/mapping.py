@@ -54,8 +54,8 @@ TARGET_WORDS = {
 CANDIDATE_HINTS = {
     "journal_id": ("journal", "entry", "doc", "voucher", "je", "id", "num", "no", "beleg", "belnr"),
     "account": ("acc", "acct", "gl", "konto", "nominal", "ledger"),
-    "amount": ("amount", "amt", "debit", "credit", "value", "betrag", "sum", "dr", "cr"),
-    "effective_date": ("date", "posting", "dt", "datum", "budat", "period"),
+    "amount": ("amount", "amt", "debit", "credit", "value", "betrag", "sum", "total", "dr", "cr"),
+    "effective_date": ("date", "posting", "dt", "datum", "budat", "buchung", "period"),
 }
 
 
@@ -345,16 +345,22 @@ def mapping_file_text(file_label: str, resolution: Resolution, columns: list[str
     if "is_manual" in resolution.sources and manual_codes:
         lines.append(f"manual_codes = {_toml(list(manual_codes))}")
     lines += ["", "[columns]"]
+    for target in resolution.missing:
+        found = candidate_columns(target, columns)
+        lines.append(f"{target} = \"\"   # REQUIRED, not found; candidates: {', '.join(found) or 'none'}")
     used = set()
     for target in ledger_targets():
         if target in resolution.sources:
             names = resolution.sources[target]
             used.update(names)
             lines.append(f"{target} = {_toml(names[0] if len(names) == 1 else list(names))}")
-    missing = [t for t in ledger_targets() if t not in resolution.sources]
-    if missing:
+    canonical = [t for t in ledger_targets() if t not in HELPER_KINDS]
+    absent = [t for t in canonical if t not in resolution.sources and t not in resolution.missing]
+    if absent:
         lines += ["", "# Not found in the file (fill in when a column holds them):"]
-        lines += [f"# {target} = \"\"" for target in missing]
+        lines += [f"# {target} = \"\"" for target in absent]
+    lines += ["", "# Helpers: debit = \"...\" and credit = \"...\" instead of a signed amount; dc_indicator = \"...\"",
+              "# signs an unsigned amount (codes in [dc_codes]); entered_time = \"...\" adds a time column to entered_at."]
     if "dc_indicator" in resolution.sources:
         lines += ["", "[dc_codes]", f"debit = {_toml(list(dc_codes[0]))}", f"credit = {_toml(list(dc_codes[1]))}"]
     unused = [c for c in columns if c not in used]
