@@ -6,7 +6,7 @@ import pytest
 
 from engine_helpers import VALID_RULE, rule_text, write_pack
 from jecheck.errors import RuleError
-from jecheck.rules_engine import builtin_rules_dir, load_rules
+from jecheck.rules_engine import load_rules
 from jecheck.rules_engine.lint import lint_paths
 from jecheck.rules_engine.loader import load_pack, read_pack
 
@@ -75,6 +75,8 @@ INVALID = [
     ("false_positives: [\"Year-end accruals.\"]", "false_positives:\n  - Year end: accruals",
      "reads as a mapping because it contains ': '", "- Year end: accruals"),
     ("title: Large journal", "title: Large journal\ntitle: Again", "key 'title' appears twice", "title: Again"),
+    ("passes: [SMALL]", "passes: [SMALL]\n    options: {fiscal_year_start_month: 13}",
+     "options.fiscal_year_start_month must be a month number", "options:"),
     ("flags: [BIG]", "flags: [BIG", "YAML syntax error", None),
 ]
 

@@ -88,7 +88,7 @@ def test_a_failing_rule_is_an_error_outcome_and_the_others_still_run(tmp_path):
     con = ledger(balanced("BIG", 5000, entered_by="ann"))
     outcomes = {o.id: o for o in run_rules(con, ruleset)}
     assert outcomes["ACME-002"].status == "error"
-    assert outcomes["ACME-002"].skipped_reason.startswith("ACME-002 its SQL failed: Conversion Error")
+    assert outcomes["ACME-002"].skipped_reason.startswith("the SQL failed: Conversion Error")
     assert outcomes["ACME-001"].status == "ran" and outcomes["ACME-001"].hits == 1
     assert [f["rule_id"] for f in _findings(con)] == ["ACME-001"]
 

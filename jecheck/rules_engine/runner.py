@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
@@ -121,14 +120,14 @@ def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str
         )
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RuleRunError(f"its SQL failed: {first}") from exc
+        raise RuleRunError(f"the SQL failed: {first}") from exc
     try:
         types = {name: sql_type for name, sql_type, *_ in con.execute(f"DESCRIBE {RESULT_TABLE}").fetchall()}
         needed = [rule.key_column] + (["line_no"] if rule.grain == "line" else [])
         needed += [p for p in PLACEHOLDER.findall(rule.message) if p not in needed]
         missing = [c for c in needed if c not in types]
         if missing:
-            raise RuleRunError(f"its SQL returned no column {', '.join(missing)} (it returned {', '.join(types)})")
+            raise RuleRunError(f"the SQL returned no column {', '.join(missing)} (it returned {', '.join(types)})")
         not_evidence = {"message"} | ({"journal_id"} if rule.grain != "account" else set())
         if rule.grain == "line":
             not_evidence.add("line_no")
@@ -148,7 +147,7 @@ def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str
         return con.execute(f"SELECT count(*) FROM {RESULT_TABLE}").fetchone()[0]
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RuleRunError(f"its findings could not be built: {first}") from exc
+        raise RuleRunError(f"the findings could not be built: {first}") from exc
     finally:
         con.execute(f"DROP TABLE IF EXISTS {RESULT_TABLE}")
 
@@ -191,7 +190,7 @@ def run_rules(
                 outcome.hits = execute_rule(con, rule, params, outcome.severity)
                 outcome.status = "ran"
             except RuleRunError as exc:
-                outcome.status, outcome.skipped_reason = "error", f"{rule.id} {exc}"
+                outcome.status, outcome.skipped_reason = "error", str(exc)
             outcome.duration_s = round(time.perf_counter() - start, 4)
         outcomes.append(outcome)
     _apply_suppressions(con, config, outcomes)

@@ -268,9 +268,7 @@ class _RuleReader:
                 problem = params[pname].problem(pvalue)
                 if problem:
                     self.fail(where + ("params", str(pname)), f"test-case params.{pname} {problem}")
-            options = case.get("options") or {}
-            if not isinstance(options, dict) or any(k not in VIEW_OPTION_KEYS for k in options):
-                self.fail(where + ("options",), f"test-case options may set only {', '.join(VIEW_OPTION_KEYS)}")
+            options = self.view_options(case.get("options") or {}, where + ("options",))
             key = "account" if grain == "account" else "journal_id"
             present = {str(row[key]) for rows in given.values() for row in rows if row.get(key) is not None}
             expected = {}
@@ -295,6 +293,17 @@ class _RuleReader:
         if not any(c.passes for c in cases):
             self.fail(("tests",), "tests need at least one case with ids that must not be flagged (passes: [...])")
         return tuple(cases)
+
+    def view_options(self, options: Any, where: tuple[Any, ...]) -> dict[str, Any]:
+        if not isinstance(options, dict) or any(k not in VIEW_OPTION_KEYS for k in options):
+            self.fail(where, f"test-case options may set only {', '.join(VIEW_OPTION_KEYS)}")
+        month = options.get("fiscal_year_start_month", 1)
+        if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
+            self.fail(where, "options.fiscal_year_start_month must be a month number 1..12")
+        for key in ("country", "subdivision"):
+            if options.get(key) is not None and not isinstance(options[key], str):
+                self.fail(where, f"options.{key} must be a code such as US or CA, or null")
+        return dict(options)
 
     def given(self, value: Any, where: tuple[Any, ...]) -> dict[str, list[dict[str, Any]]]:
         if not isinstance(value, dict) or not value:
