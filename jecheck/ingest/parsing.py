@@ -86,6 +86,7 @@ class Parsed:
 
     value: str
     problem: str | None  # e.g. "as a number": the reason reads "<target>: cannot read '<cell>' as a number"
+    blank: str | None = None  # cells that hold something yet count as empty (an amount of '.' or '-')
 
 
 # --- amounts ------------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def amount(cell: str, sql_type: str, decimal_comma: bool) -> Parsed:
              f"WHEN regexp_full_match({cell}, '{plain}') THEN TRY_CAST({cell} AS {AMOUNT_TYPE}) "
              f"WHEN regexp_full_match({core}, '{valid}') AND regexp_matches({core}, '\\d') "
              f"THEN TRY_CAST({number} AS {AMOUNT_TYPE}) * CASE WHEN {negative} THEN -1 ELSE 1 END END")
-    return Parsed(value, "as a number")
+    return Parsed(value, "as a number", blank=f"{cell} IN ('.', '-')")
 
 
 def comma_evidence_sql(cell: str) -> tuple[str, str]:

@@ -36,6 +36,7 @@ DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
 EXTENSION_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx",
                      ".ods": "xlsx", ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".psv": "csv"}
 FORMAT_NAMES = {"parquet": "a Parquet file", "xlsx": "a spreadsheet", "csv": "delimited text"}
+LATIN1_FALLBACK = "utf-8, stray bytes as latin-1"  # a UTF-8 file with a few Latin-1 bytes
 _NULL_SENTINEL = "\x01jecheck-missing\x01"  # marks fields a short row lacks, unlike empty fields
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
@@ -160,7 +161,9 @@ def _sniff_text(file: Path, info: FileInfo, delimiter: str | None, encoding: str
     encoding_name, transcode_from, warnings = _detect_encoding(file, encoding, info, hash_file)
     with open(file, "rb") as handle:
         sample_bytes = handle.read(SAMPLE_BYTES)
-    python_codec = transcode_from or {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[encoding_name]
+    python_codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[encoding_name]
+    if transcode_from and transcode_from != LATIN1_FALLBACK:
+        python_codec = transcode_from
     sample = sample_bytes.decode(python_codec, errors="replace")
     if len(sample_bytes) == SAMPLE_BYTES and "\n" in sample:
         sample = sample[: sample.rindex("\n") + 1]  # drop the partial last line
@@ -252,7 +255,7 @@ def _detect_encoding(file: Path, given: str | None, info: FileInfo,
         return "utf-8", None, []
     if not has_multibyte:
         return "latin-1", None, []
-    return "utf-8", "utf-8-latin1-fallback", [
+    return "utf-8", LATIN1_FALLBACK, [
         f"{file.name} is UTF-8 but some bytes are not valid UTF-8; they were read as Latin-1 characters "
         "(pass --encoding to read the whole file another way)"]
 
@@ -268,7 +271,7 @@ codecs.register_error("jecheck-latin1", _latin1_fallback)
 
 def _transcode(file: Path, codec: str) -> str:
     """Write a UTF-8 copy of `file` (decoded with `codec`) to a temporary file; returns its path."""
-    python_codec, errors = ("utf-8", "jecheck-latin1") if codec == "utf-8-latin1-fallback" else (codec, "strict")
+    python_codec, errors = ("utf-8", "jecheck-latin1") if codec == LATIN1_FALLBACK else (codec, "strict")
     decoder = codecs.getincrementaldecoder(python_codec)(errors=errors)
     handle, target = tempfile.mkstemp(prefix="jecheck_", suffix=".csv")
     try:

@@ -89,7 +89,8 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
     for target in spec.sources:
         x = quote_ident("x_" + target)
         p = _parse(target, kinds[target], x, cell_type[target], spec, orders, patterns, result.decimal_comma)
-        parsed[target], problems[target] = p.value, p.problem
+        parsed[target] = p.value
+        problems[target] = (p.problem, p.blank) if p.problem else None
     parsed_sql = "SELECT *" + "".join(f", {expr} AS {quote_ident('p_' + t)}" for t, expr in parsed.items()) + " FROM cells"
     checked = [f"{parsing.drop_impossible(_p(t)) if kinds[t] in DATE_KINDS else _p(t)} AS {quote_ident('v_' + t)}"
                for t in spec.sources]
@@ -263,7 +264,8 @@ def _shown(x: str, sql_type: str) -> str:
     return f"'''' || left({text}, 60) || CASE WHEN length({text}) > 60 THEN '...' ELSE '' END || ''''"
 
 
-def _finals(spec: StageSpec, kinds: dict[str, str], problems: dict[str, str | None], cell_type: dict[str, str],
+def _finals(spec: StageSpec, kinds: dict[str, str], problems: dict[str, tuple[str, str | None] | None],
+            cell_type: dict[str, str],
             outputs: set[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Output column -> SQL over the checked values, and (reason, kind) SQL pairs."""
     sources = spec.sources
@@ -273,10 +275,11 @@ def _finals(spec: StageSpec, kinds: dict[str, str], problems: dict[str, str | No
         if target in outputs:
             finals[target] = _v(target)
         if problems.get(target):
-            condition = f"{_v(target)} IS NULL AND {_x(target)} IS NOT NULL"
+            problem, blank = problems[target]
+            condition = f"{_v(target)} IS NULL AND {_x(target)} IS NOT NULL" + (f" AND NOT ({blank})" if blank else "")
             reasons.append((f"CASE WHEN {condition} THEN '{target}: cannot read ' || {_shown(_x(target), cell_type[target])}"
-                            f" || ' {problems[target]}' END",
-                            f"CASE WHEN {condition} THEN {quote_literal(f'{target}: cannot read a value {problems[target]}')} END"))
+                            f" || ' {problem}' END",
+                            f"CASE WHEN {condition} THEN {quote_literal(f'{target}: cannot read a value {problem}')} END"))
     for target in spec.required_nonempty:
         if target in sources:
             condition = f"{_x(target)} IS NULL"
