@@ -95,6 +95,15 @@ class FakeResult:
     duration_s: float = 1.25
     version: str = "0.0.test"
 
+    def exit_code(self) -> int:
+        """As ScanResult.exit_code: 1 when an unsuppressed finding is at or above --fail-on."""
+        if self.options.fail_on == "never":
+            return 0
+        levels = ["info", "low", "medium", "high"]
+        levels = levels[levels.index(self.options.fail_on):]
+        return int(self.con.execute("SELECT count(*) > 0 FROM findings WHERE NOT suppressed AND "
+                                    "list_contains($l, severity)", {"l": levels}).fetchall()[0][0])
+
 
 RULES = (
     ("CUT-001", "Entered after its period was closed", "CUT", "high"),

@@ -18,12 +18,17 @@ def ledger(lines: list[tuple], findings: list[tuple] = ()):
     con.execute(schema.create_table_sql("lines", schema.LINE_COLUMNS))
     for name, cols in schema.CONTEXT_TABLES.items():
         con.execute(schema.create_table_sql(f"ctx_{name}", cols))
-    rows = []
-    for i, (journal, amount, day, user) in enumerate(lines):
-        rows.append((journal, 1, "1000", Decimal(str(amount)), day, user, 2 * i))
-        rows.append((journal, 2, "9999", -Decimal(str(amount)), day, user, 2 * i + 1))
-    con.executemany("INSERT INTO lines (journal_id, line_no, account, amount, effective_date, entered_by, source_row)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    columns: dict[str, list] = {"j": [], "n": [], "a": [], "amt": [], "d": [], "u": []}
+    for journal, amount, day, user in lines:
+        for line_no, account, sign in ((1, "1000", 1), (2, "9999", -1)):
+            for key, value in zip(columns, (journal, line_no, account, str(sign * Decimal(str(amount))), day, user)):
+                columns[key].append(value)
+    # One set-based insert from lists (executemany inserts row by row and is slow in DuckDB).
+    con.execute("""
+        INSERT INTO lines (journal_id, line_no, account, amount, effective_date, entered_by, source_row)
+        SELECT unnest($j), unnest($n), unnest($a), CAST(unnest($amt) AS DECIMAL(38,4)),
+               CAST(unnest($d) AS DATE), unnest($u), unnest(range(len($j)))
+    """, columns)
     views.create_views(con, views.ViewOptions(country=None))
     con.execute("CREATE TABLE findings (rule_id VARCHAR, category VARCHAR, severity VARCHAR, journal_id VARCHAR, "
                 "line_no INTEGER, message VARCHAR, evidence VARCHAR, suppressed BOOLEAN, "

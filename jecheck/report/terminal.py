@@ -1,17 +1,24 @@
-"""The closing summary a scan prints: population, completeness, rules, and the top of the review list."""
+"""The closing summary a scan prints (population, completeness, findings, the top of the review list) and
+its JSON twin for scripts (`--json`)."""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from . import summary
+
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
-def print_scan_summary(result, console: Console, top: int) -> None:
-    ingest = result.ingest
-    journals = result.con.execute("SELECT count(*) FROM journals").fetchall()[0][0]
+def print_scan_summary(result, console: Console, top: int, written: list[Path] | None = None) -> None:
+    """Print the closing summary of `result` (a ScanResult); `top` review entries at most."""
+    con, ingest = result.con, result.ingest
+    journals = con.execute("SELECT count(*) FROM journals").fetchall()[0][0]
     console.print(
         f"[bold]Population[/bold]: rows read {ingest.rows_read:,} = loaded {ingest.rows_loaded:,} "
         f"+ rejected {ingest.rows_rejected:,}; {journals:,} journals"
@@ -22,30 +29,63 @@ def print_scan_summary(result, console: Console, top: int) -> None:
         mark = {True: "[green]pass[/green]", False: "[red]FAIL[/red]", None: "[dim]not run[/dim]"}[check.passed]
         console.print(f"  completeness {check.name.replace('_', ' ')}: {mark} - {escape(check.summary)}")
 
-    table = Table(title="Rules", title_justify="left")
-    for col, justify in (("rule", "left"), ("title", "left"), ("severity", "left"), ("hits", "right"),
-                         ("status", "left")):
-        table.add_column(col, justify=justify)
-    for o in sorted(result.rules, key=lambda o: (o.status != "ran", -o.hits if o.status == "ran" else 0, o.id)):
-        status = "ran" if o.status == "ran" else f"{o.status}: {o.skipped_reason or ''}"
-        hits = f"{o.hits:,}" + (f" (+{o.suppressed_hits} suppressed)" if getattr(o, "suppressed_hits", 0) else "")
-        table.add_row(o.id, escape(o.title), f"[{SEVERITY_STYLE.get(o.severity, '')}]{o.severity}[/]",
-                      hits if o.status == "ran" else "-", escape(status))
-    console.print(table)
+    rules = summary.rule_rows(result)
+    order = {s: i for i, s in enumerate(summary.SEVERITY_ORDER)}
+    hit = sorted((r for r in rules if r.status == "ran" and (r.hits or r.suppressed_hits)),
+                 key=lambda r: (order.get(r.severity, 9), -r.hits, r.id))
+    if hit:
+        table = Table(title="Findings by rule", title_justify="left")
+        for col, justify in (("rule", "left"), ("title", "left"), ("severity", "left"), ("findings", "right"),
+                             ("journals", "right"), ("suppressed", "right")):
+            table.add_column(col, justify=justify)
+        for r in hit:
+            table.add_row(r.id, escape(r.title), f"[{SEVERITY_STYLE.get(r.severity, '')}]{r.severity}[/]",
+                          f"{r.hits:,}", f"{r.journals:,}", f"{r.suppressed_hits:,}" if r.suppressed_hits else "")
+        console.print(table)
+    clean = [r.id for r in rules if r.status == "ran" and not (r.hits or r.suppressed_hits)]
+    if clean:
+        console.print(f"{len(clean)} rules ran and found nothing.")
+    not_run: dict[str, list[str]] = defaultdict(list)
+    for r in rules:
+        if r.status != "ran":
+            not_run[f"{r.status}: {r.skipped_reason or 'no reason given'}"].append(r.id)
+    for reason, ids in sorted(not_run.items()):
+        console.print(f"[dim]not run[/dim] {escape(', '.join(ids))} - {escape(reason)}")
 
-    from .findings_json import review_rows
-
-    rows = review_rows(result.con, top)
-    if rows:
-        review = Table(title=f"Review list (top {len(rows)})", title_justify="left")
+    if summary.has_review(con):
+        frame = summary.review_list(con, top)
+        review = Table(title=f"Review list (top {frame.height})", title_justify="left")
         for col in ("rank", "journal", "risk", "anomaly", "rules", "why"):
             review.add_column(col, justify="right" if col in ("rank", "risk", "anomaly") else "left")
-        for r in rows:
+        for r in frame.iter_rows(named=True):
             review.add_row(str(r["rank"]), escape(str(r["journal_id"])), f"{r['risk_score']:.3f}",
-                           f"{r['anomaly_score']:.3f}", ", ".join(r["rule_ids"] or []),
-                           escape("; ".join(r["reasons"] or [])))
+                           f"{r['anomaly_score']:.3f}" if r["anomaly_score"] is not None else "",
+                           escape(r["rule_ids"] or ""), escape(r["reasons"] or ""))
         console.print(review)
-    ran = sum(o.status == "ran" for o in result.rules)
-    hits = sum(o.hits for o in result.rules if o.status == "ran")
-    console.print(f"{ran} rules ran, {len(result.rules) - ran} skipped; {hits:,} findings; "
-                  f"{result.duration_s:.1f} s")
+    counts = {row["severity"]: row["findings"] for row in summary.severity_counts(con)}
+    ran = sum(r.status == "ran" for r in rules)
+    console.print(
+        f"{ran} rules ran, {len(rules) - ran} not run; findings: "
+        + ", ".join(f"{counts.get(s, 0):,} {s}" for s in summary.SEVERITY_ORDER)
+        + f"; {summary.flagged_journal_count(con):,} journals flagged; {result.duration_s:.1f} s"
+    )
+    if written:
+        console.print("Wrote " + ", ".join(escape(str(p)) for p in written))
+
+
+def scan_summary_dict(result, written: list[Path]) -> dict:
+    """What `jecheck scan --json` prints: counts a script can act on, and where the reports are."""
+    con = result.con
+    return {
+        "rows": {"read": result.ingest.rows_read, "loaded": result.ingest.rows_loaded,
+                 "rejected": result.ingest.rows_rejected},
+        "journals": con.execute("SELECT count(*) FROM journals").fetchall()[0][0],
+        "completeness_passed": result.completeness.passed,
+        "findings": {row["severity"]: row["findings"] for row in summary.severity_counts(con)},
+        "suppressed": summary.suppressed_count(con),
+        "flagged_journals": summary.flagged_journal_count(con),
+        "rules": [{"id": r.id, "status": r.status, "hits": r.hits, "suppressed_hits": r.suppressed_hits,
+                   "skipped_reason": r.skipped_reason} for r in summary.rule_rows(result)],
+        "outputs": [str(p) for p in written],
+        "exit_code": result.exit_code(),
+    }
