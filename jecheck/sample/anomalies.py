@@ -194,7 +194,8 @@ class Planter:
                     self.label("CUT-002", "reversed_early_next_period",
                                f"revenue booked {_date(period_end)} and reversed by an unlinked reciprocal entry "
                                f"on {_date(reverse_day)}"), effective=period_end, preparer="TBROOKS")
-        self.manual(reverse_day, self.pair("4000", "1100", cents), "Reverse revenue adjustment", None,
+        self.manual(reverse_day, self.pair("4000", "1100", cents), "Reverse revenue adjustment",
+                    self.label("CUT-002", "early_reversal", f"reverses the revenue booked on {_date(period_end)}"),
                     preparer="TBROOKS")
 
     def cut_003(self) -> None:
@@ -373,9 +374,9 @@ class Planter:
 
     def ppa_002(self) -> None:
         for i in range(self.count):
-            m = self.month(where=lambda p: p.number >= 4)
+            m = self.month()
             period = self.cal.months[m]
-            variant = i % 4
+            variant = i % 4 if period.number >= 4 else 2 + i % 2  # months and quarters need an earlier one
             if variant == 0:
                 header, debit = f"Adjust {MONTH_ABBR[period.number - 3]} utilities accrual", "6210"
             elif variant == 1:

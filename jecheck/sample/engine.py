@@ -355,19 +355,19 @@ class _State:
         rank[order] = np.arange(len(keys))
 
         # The system's lines feed the trial balance and the log; the extract's lines are written.
-        system = take(lines, np.flatnonzero(lines["presence"] != EXTRACT_ONLY))
-        self._add_activity(system)
-        start, row = self._groups(system["jkey"], keys)
-        writer.write_log(self._log(journals, ids, rank, system["amount"], start, row))
+        system = np.flatnonzero(lines["presence"] != EXTRACT_ONLY)
+        self._add_activity({name: lines[name][system] for name in ("account", "amount", "fiscal_year", "period")})
+        start, row = self._groups(lines["jkey"][system], keys)
+        writer.write_log(self._log(journals, ids, rank, lines["amount"][system], start, row))
 
         # Output in entry order; each journal's lines are contiguous, in their booked order.
-        lines = take(lines, np.flatnonzero(lines["presence"] != SYSTEM_ONLY))
-        start, row = self._groups(lines["jkey"], keys)
+        written = np.flatnonzero(lines["presence"] != SYSTEM_ONLY)
+        start, row = self._groups(lines["jkey"][written], keys)
         group_order = np.argsort(rank[row], kind="stable")
-        sizes = np.diff(np.append(start, len(lines["jkey"])))[group_order]
+        sizes = np.diff(np.append(start, len(written)))[group_order]
         offsets = np.cumsum(sizes) - sizes
         within = np.arange(int(sizes.sum())) - np.repeat(offsets, sizes)
-        lines = take(lines, np.repeat(start[group_order], sizes) + within)
+        lines = take(lines, written[np.repeat(start[group_order], sizes) + within])
         journal_index = np.repeat(np.arange(len(group_order)), sizes)
         journal_ids = ids[row[group_order]]
         partner_ids = self._partner_ids(lines["rev_partner"], keys, ids)
