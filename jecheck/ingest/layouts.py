@@ -48,6 +48,10 @@ SAP_MANUAL_TCODES = (
     "FB70", "FB75", "FV50", "FV60", "FV70", "FBV0", "FBV1", "FBB1",
 )
 
+# SAP pads numeric keys with zeros internally (0100000001) and shows them without (100000001);
+# exports and spreadsheets disagree, so ids and accounts are kept in the unpadded, displayed form.
+SAP_ALPHA_COLUMNS = ("BELNR", "STBLG", "HKONT", "SAKNR", "RACCT", "LIFNR", "KUNNR", "AWKEY")
+
 SEGMENTS_ADS = {f"segment{i}": (f"Segment0{i}", f"Segment{i}") for i in range(1, 6)}
 
 
@@ -64,6 +68,7 @@ class Layout:
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     join_with: dict[str, str] = field(default_factory=dict)  # target -> separator for joined aliases ('-')
     partial_joins: tuple[str, ...] = ()  # targets whose joined aliases skip empty parts (else empty = NULL)
+    unpadded: tuple[str, ...] = ()  # source columns whose numeric values lose their leading zeros (SAP ALPHA)
     rows: str = "flat"  # flat | qb_desktop | qbo_journal: how lines sit among heading/total rows
     files: int = 1  # 2 = a header file and a lines file (SAP BKPF + BSEG)
 
@@ -168,6 +173,7 @@ LEDGER_LAYOUTS: tuple[Layout, ...] = (
         date_order="DMY",
         manual_codes=SAP_MANUAL_TCODES,
         value_maps={"reversal_indicator": {"1": "2", "2": "1"}},  # SAP: 1 = has been reversed
+        unpadded=SAP_ALPHA_COLUMNS,
         files=2,
     ),
     Layout(
@@ -203,6 +209,7 @@ LEDGER_LAYOUTS: tuple[Layout, ...] = (
         },
         signature=("RBUKRS", "RACCT", "HSL", "DOCLN", "POPER", "RLDNR", "DRCRK", "TSL"),
         date_order="DMY",
+        unpadded=SAP_ALPHA_COLUMNS,
     ),
     Layout(
         name="oracle_gl",

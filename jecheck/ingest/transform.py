@@ -17,7 +17,7 @@ import duckdb
 
 from ..schema import AMOUNT_TYPE, PLACEHOLDER_DATES, Column
 from . import parsing
-from .layouts import BOOLEAN_EXTRAS, FALSE_CODES, TRUE_CODES, Layout, target_kind
+from .layouts import BOOLEAN_EXTRAS, FALSE_CODES, TRUE_CODES, Layout, norm, target_kind
 from .readers import quote_ident, quote_literal
 
 COA_TYPES = (  # chart-of-accounts type words -> the five canonical types
@@ -72,7 +72,8 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
     kinds = {t: target_kind(t, spec.context) for t in spec.sources}
     used = sorted({index[c] for cols in spec.sources.values() for c in cols})
     bad_columns = ", __bad, __bad_kind" if spec.has_bad else ""
-    cleaned = ", ".join(f"{parsing.clean(f'c{i}', spec.types[i])} AS c{i}" for i in used)
+    unpadded = {norm(name) for name in spec.layout.unpadded}
+    cleaned = ", ".join(f"{_cleaned(i, spec, norm(spec.columns[i]) in unpadded)} AS c{i}" for i in used)
     cleaned_sql = f"SELECT __row{bad_columns}{', ' + cleaned if cleaned else ''} FROM {quote_ident(spec.relation)}"
 
     cell_type: dict[str, str] = {}
@@ -146,6 +147,14 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
     for helper in helpers:
         con.execute(f"ALTER TABLE {quote_ident(table)} DROP COLUMN {quote_ident(helper)}")
     return result
+
+
+def _cleaned(i: int, spec: StageSpec, unpad: bool) -> str:
+    cell = parsing.clean(f"c{i}", spec.types[i])
+    if not unpad:
+        return cell
+    text = parsing.as_text(cell, spec.types[i])
+    return f"CASE WHEN regexp_full_match({text}, '0+[1-9][0-9]*') THEN ltrim({text}, '0') ELSE {text} END"
 
 
 def _p(target: str) -> str:
