@@ -152,3 +152,11 @@ def test_without_the_model_the_page_says_why(tmp_path):
     parsed = Page((tmp_path / "report.html").read_text())
     assert "--no-model" in parsed.text()
     assert not [a for t, a, _ in parsed.elements if a.get("id") == "chart-anomaly"]
+
+
+def test_scores_that_are_not_numbers_do_not_break_the_page(tmp_path):
+    result = build_result()
+    result.con.execute("UPDATE review SET anomaly_score = 'NaN'::DOUBLE WHERE rank <= 2")
+    write_html_report(result, tmp_path / "report.html")
+    parsed = Page((tmp_path / "report.html").read_text())
+    assert parsed.inside("chart-anomaly", "rect")

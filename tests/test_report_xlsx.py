@@ -178,3 +178,15 @@ def test_without_the_model_the_review_sheet_says_why(tmp_path):
     book = openpyxl.load_workbook(tmp_path / "nomodel.xlsx")
     text = " ".join(str(row[0]) for row in book["Review"].iter_rows(values_only=True) if row[0])
     assert "--no-model" in text
+
+
+def test_values_excel_cannot_hold_are_written_as_text(tmp_path):
+    result = build_result()
+    result.con.execute("UPDATE review SET anomaly_score = 'NaN'::DOUBLE WHERE rank = 1")
+    result.con.execute("UPDATE journals SET effective_date = DATE '0202-01-05' WHERE journal_id = 'J0001'")
+    write_workpaper(result, tmp_path / "odd.xlsx")
+    header, rows = rows_below_header(openpyxl.load_workbook(tmp_path / "odd.xlsx")["Review"], "Rank")
+    by_journal = {row[header.index("Journal")]: row for row in rows}
+    first = next(row for row in rows if row[0] == 1)
+    assert first[header.index("Anomaly score")] == "nan"
+    assert by_journal["J0001"][header.index("Effective date")] == "0202-01-05"

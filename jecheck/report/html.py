@@ -66,6 +66,7 @@ figure{margin:0;background:var(--card);border:1px solid var(--line);border-radiu
 figcaption{font-weight:600;margin-bottom:6px}
 figure p{margin:6px 0 0}
 .windows{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:8px}
+#chart-period-ends{grid-column:1/-1}
 svg.chart{width:100%;height:auto;display:block}
 svg .bar{fill:var(--bar)}svg .bar.after{fill:#9dbbd6}svg .bar.muted{fill:#b8c2cc}svg .bar.flagged{fill:var(--high)}
 svg .sev-high{fill:var(--high)}svg .sev-medium{fill:var(--medium)}svg .sev-low{fill:var(--low)}svg .sev-info{fill:var(--info)}
@@ -192,9 +193,9 @@ def write_html_report(result, path: Path) -> Path:
 def render_html(result) -> str:
     """The whole page as one string."""
     rules = summary.rule_rows(result)
-    files = result.ingest.to_dict().get("files", [])
-    names = ", ".join(Path(str(f.get("path") or f.get("name") or "?")).name if isinstance(f, dict) else str(f)
-                      for f in files) or "ledger"
+    files = [Path(str(f.get("path") or f.get("name") or "?")).name if isinstance(f, dict) else str(f)
+             for f in result.ingest.to_dict().get("files", [])]
+    names = (files[0] if files else "ledger") + (f" and {len(files) - 1} more files" if len(files) > 1 else "")
     body = "".join((
         _summary_section(result, rules),
         _completeness_section(result),

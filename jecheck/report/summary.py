@@ -371,8 +371,8 @@ def anomaly_histogram(con: duckdb.DuckDBPyConnection, top: int, bins: int = 30) 
     low, high, cut = con.execute("""
         SELECT min(anomaly_score), max(anomaly_score),
                (SELECT min(anomaly_score) FROM (SELECT anomaly_score FROM review
-                WHERE anomaly_score IS NOT NULL ORDER BY anomaly_score DESC LIMIT $top))
-        FROM review WHERE anomaly_score IS NOT NULL
+                WHERE isfinite(anomaly_score) ORDER BY anomaly_score DESC LIMIT $top))
+        FROM review WHERE isfinite(anomaly_score)
     """, {"top": top}).fetchall()[0]
     if low is None:
         return None
@@ -380,7 +380,7 @@ def anomaly_histogram(con: duckdb.DuckDBPyConnection, top: int, bins: int = 30) 
     counts = con.execute("""
         SELECT least(CAST(floor((anomaly_score - $low) / $width) AS INTEGER), $bins - 1) AS bin,
                count(*) FILTER (WHERE rank <= $top), count(*) FILTER (WHERE rank > $top)
-        FROM review WHERE anomaly_score IS NOT NULL GROUP BY bin
+        FROM review WHERE isfinite(anomaly_score) GROUP BY bin
     """, {"low": low, "width": width, "bins": bins, "top": top}).fetchall()
     in_review, others = [0] * bins, [0] * bins
     for b, inside, outside in counts:

@@ -12,6 +12,7 @@ editing the cell keeps it text.
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -202,10 +203,14 @@ class _Sheet:
             self.text(row, col, value)
         elif kind == "int":
             self.ws.write_number(row, col, value, f.int)
+        elif kind in ("score", "number") and not math.isfinite(value):
+            self.text(row, col, str(value))  # Excel has no NaN or infinity
         elif kind == "score":
             self.ws.write_number(row, col, value, f.score)
         elif kind == "amount":
             self.ws.write_number(row, col, float(value), f.amount)
+        elif kind in ("date", "datetime") and value.year < 1900:
+            self.text(row, col, value.isoformat())  # Excel cannot show dates before 1900
         elif kind == "date":
             self.ws.write_datetime(row, col, value, f.date)
         elif kind == "datetime":
@@ -224,7 +229,7 @@ class _Sheet:
         for col, heading in enumerate(headers):
             self.text(self.row, col, heading, self.f.header)
             name = names[col] if names else heading
-            self._widen(col, WIDTHS.get(name, min(max(len(heading) + 2, 10), 30)))
+            self.widen(col, WIDTHS.get(name, min(max(len(heading) + 2, 10), 30)))
         self.row += 1
         return self.row - 1
 
@@ -249,7 +254,8 @@ class _Sheet:
             self.ws.autofilter(header_row, 0, last, len(names) + len(extra_headers) - 1)
         return header_row, last
 
-    def _widen(self, col: int, width: float) -> None:
+    def widen(self, col: int, width: float) -> None:
+        """Make column `col` at least `width` characters wide."""
         if width > self.widths.get(col, 0):
             self.widths[col] = width
             self.ws.set_column(col, col, width)
@@ -289,7 +295,7 @@ def _cap_note(shown: int, total: int, what: str) -> str | None:
 def _summary_sheet(sheet: _Sheet, result, rules: list[summary.RuleRow], sheet_names: dict[str, str]) -> None:
     con, f = result.con, sheet.f
     for col, width in enumerate((30, 44, 14, 14, 14, 14, 14, 50)):
-        sheet._widen(col, width)
+        sheet.widen(col, width)
     sheet.title("Journal-entry testing workpaper")
     files = result.ingest.to_dict().get("files", [])
     sheet.note(f"jecheck {result.version}; scan started {result.started_at}; {result.duration_s:,.1f} s; "
@@ -390,7 +396,7 @@ def _review_sheet(sheet: _Sheet, result, row_cap: int) -> None:
     header_row, last = sheet.frame(frame, extra_headers=inputs, filter_and_freeze=True, freeze_cols=2)
     first_input = frame.width
     sheet.ws.set_column(first_input + 2, first_input + 2, 14, f.date)
-    sheet._widen(first_input + 3, 34)
+    sheet.widen(first_input + 3, 34)
     if frame.height:
         # One conditional format shades the input cells; writing a blank per cell would double the write time.
         sheet.ws.conditional_format(header_row + 1, first_input, last, first_input + len(inputs) - 1,
@@ -453,7 +459,7 @@ def _completeness_sheet(sheet: _Sheet, result, row_cap: int) -> None:
                + ("; rejected rows are in rejects.csv" if ingest.rows_rejected else ""))
     sheet.skip()
     sheet.header(["Check", "Result", "Detail"])
-    sheet._widen(2, 90)
+    sheet.widen(2, 90)
     for check in result.completeness.checks:
         sheet.text(sheet.row, 0, check.name.replace("_", " "))
         sheet.text(sheet.row, 1, {True: "PASS", False: "FAIL", None: "NOT RUN"}[check.passed],
@@ -491,8 +497,8 @@ def _profile_sheet(sheet: _Sheet, con, row_cap: int) -> None:
 
 
 def _provenance_sheet(sheet: _Sheet, result, rules: list[summary.RuleRow], row_cap: int) -> None:
-    sheet._widen(0, 32)
-    sheet._widen(1, 60)
+    sheet.widen(0, 32)
+    sheet.widen(1, 60)
     sheet.title("Parameters and provenance")
     sheet.note("Everything needed to re-perform this scan and get the same result.")
     sheet.skip()
