@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jecheck import completeness, db, schema, views
+from jecheck.rules_engine.config import Suppression
 
 HYPERLINK = '=HYPERLINK("http://evil.example/x","click me")'
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -215,4 +216,6 @@ def build_result(journals: int = 240, *, model: bool = True, top: int = 10, reje
                         warnings=["3 placeholder dates treated as missing"])
     return FakeResult(con=con, options=FakeOptions(top=top), ingest=ingest, completeness=report,
                       ruleset=FakeRuleset([FakePack("jecheck-builtin", "1.0.0", "cd" * 32)]), rules=outcomes,
-                      model=FakeModel() if model else None, stale_suppressions=["TXT-009 J0404: nothing matched"])
+                      model=FakeModel() if model else None,
+                      stale_suppressions=[Suppression("TXT-009", "J0404", None, "one-off fee", "A. Auditor", None,
+                                                      "suppress.yaml:3")])

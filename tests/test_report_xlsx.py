@@ -121,6 +121,8 @@ def test_provenance_records_version_inputs_packs_parameters_and_suppressions(sca
         shown = ", ".join(value) if isinstance(value, list) else value
         assert pairs[name] == (shown or None), name
     assert ("CUT-001", "close_lag_days", 10) in [row[:3] for row in rows]
+    stale = [row[0] for row in rows if row[0] and "TXT-009" in str(row[0])]
+    assert stale and "J0404" in stale[0] and "one-off fee" in stale[0]
     suppression = [row for row in rows if JUSTIFICATION in row]
     assert [row[:2] for row in suppression] == [("CUT-001", "J0012")]
     assert "A. Auditor" in suppression[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -601,6 +602,8 @@ def _plain(value) -> str:
         return ", ".join(_plain(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, default=str, ensure_ascii=False)
+    if is_dataclass(value):  # e.g. a stale suppression: its fields, named
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in asdict(value).items() if v not in (None, ""))
     return str(value)
 
 
