@@ -55,7 +55,7 @@ CANDIDATE_HINTS = {
     "journal_id": ("journal", "entry", "doc", "voucher", "je", "id", "num", "no", "beleg", "belnr"),
     "account": ("acc", "acct", "gl", "konto", "nominal", "ledger"),
     "amount": ("amount", "amt", "debit", "credit", "value", "betrag", "sum", "total", "dr", "cr"),
-    "effective_date": ("date", "posting", "dt", "datum", "budat", "buchung", "period"),
+    "effective_date": ("date", "posting", "dt", "datum", "budat", "buchung", "book", "period"),
 }
 
 
