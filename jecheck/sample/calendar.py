@@ -123,11 +123,6 @@ class LedgerCalendar:
         days = self.business_days
         return days[(days >= start) & (days <= end)]
 
-    def business_day(self, month_index: int, k: int) -> int:
-        """The k-th business day of a month (0 = first; negative counts from the month's end)."""
-        days = self.business_days_of(month_index)
-        return int(days[k])
-
     def business_days_after(self, day: int, count: int) -> int:
         """The business day `count` business days after `day` (count >= 1)."""
         position = int(np.searchsorted(self.business_days, day, side="right"))
@@ -136,9 +131,6 @@ class LedgerCalendar:
     def previous_business_day(self, day: int) -> int:
         position = int(np.searchsorted(self.business_days, day, side="left"))
         return int(self.business_days[max(position - 1, 0)])
-
-    def is_quarter_end(self, month_index: int) -> bool:
-        return self.months[month_index].number % 3 == 0
 
     def set_closes(
         self,

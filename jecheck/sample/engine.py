@@ -117,6 +117,23 @@ class _Writer:
                 partial.unlink()
 
 
+@dataclass
+class _Plan:
+    """Everything decided before the first chunk is built."""
+
+    cp: CompiledProfile
+    daily: list[CompiledTemplate]  # templates of ordinary daily activity, and their shares of journals
+    daily_weight: np.ndarray
+    month_end: list[CompiledTemplate]
+    month_end_plan: _MonthEndPlan
+    specs: list[JournalSpec]  # recurring and planted journals, in entry order
+    bdays: np.ndarray  # business days carrying daily activity, and each one's share of it
+    bday_weight: np.ndarray
+    chunk_days: list[tuple[int, int]]  # first and last entry day of each chunk
+    budgets: np.ndarray  # daily-activity lines of each chunk, summing to what the ledger still needs
+    monthly_revenue: np.ndarray
+
+
 def write_ledger(
     profile: Profile,
     calendar: LedgerCalendar,
@@ -133,7 +150,36 @@ def write_ledger(
     `opening_balances` (currency units per account) replace the profile's relative openings.
     """
     plan_rng = np.random.default_rng([seed, 0])
-    calendar.set_closes(plan_rng, profile.monthly_close_lag, profile.year_end_close_lag, profile.close_overrides)
+    plan = _plan(profile, calendar, lines, planter, chunk_lines, plan_rng)
+    cp = plan.cp
+    out.parent.mkdir(parents=True, exist_ok=True)
+    paths = context.paths_for(out)
+    writer = _Writer(out, paths["control_totals"])
+    state = _State(cp, calendar, len(profile.accounts))
+    try:
+        for c, (first, last) in enumerate(plan.chunk_days):
+            rng = np.random.default_rng([seed, 1, c])
+            parts = []
+            if plan.budgets[c]:
+                parts += _daily(cp, plan.daily, plan.daily_weight, rng, c, int(plan.budgets[c]), plan.bdays,
+                                plan.bday_weight, first, last)
+            entered = plan.month_end_plan.entered_day
+            parts += _month_end(cp, plan.month_end, rng, c, plan.month_end_plan, (entered >= first) & (entered <= last))
+            chunk_specs = [s for s in plan.specs if first <= s.entered_at // DAY_SECONDS <= last]
+            parts.append(specs_to_tables(chunk_specs, cp.vocab, cp.fiscal_of_day))
+            state.write_chunk(parts, chunk_specs, writer, profile)
+        writer.close(keep=True)
+    except BaseException:
+        writer.close(keep=False)
+        raise
+    context.write_context_files(paths, profile, calendar, state.activity, opening_balances, plan.monthly_revenue,
+                                plan_rng)
+    return LedgerResult(out, paths, state.lines_written, state.journals_written, state.labels)
+
+
+def _plan(profile: Profile, calendar: LedgerCalendar, lines: int, planter: Planter | None, chunk_lines: int,
+          rng: np.random.Generator) -> _Plan:
+    calendar.set_closes(rng, profile.monthly_close_lag, profile.year_end_close_lag, profile.close_overrides)
     cp = CompiledProfile(profile, calendar)
     daily = [ct for ct in cp.templates if ct.template.timing == "daily"]
     month_end = [ct for ct in cp.templates if ct.template.timing == "month_end"]
@@ -146,11 +192,12 @@ def write_ledger(
                                    & (calendar.business_days <= calendar.last_day)]
     bday_month = calendar.month_of(bdays)
     volume = np.array([profile.month_volume(p.fiscal_year, p.number) for p in calendar.months])
-    bday_weight = volume[bday_month] * plan_rng.lognormal(0.0, 0.15, size=len(bdays))
+    bday_weight = volume[bday_month] * rng.lognormal(0.0, 0.15, size=len(bdays))
     bday_weight /= bday_weight.sum()
     journals_per_month = np.bincount(bday_month, weights=bday_weight, minlength=len(calendar.months)) * (
         lines / mean_daily_lines)
 
+    # Expected activity, for amounts that must be sized against it (payroll, planted catch-ups...).
     account_month = np.zeros(len(profile.accounts))
     monthly_revenue = np.zeros(len(calendar.months))
     revenue = np.array([a.subtype == "revenue" for a in profile.accounts])
@@ -163,24 +210,25 @@ def write_ledger(
 
     keys = iter(range(SPEC_KEY_BASE, SPEC_KEY_BASE + (1 << 40)))
     next_key = keys.__next__
-    specs = recurring_specs(profile, calendar, monthly_revenue, plan_rng, next_key)
-    month_end_plan = _plan_month_end(month_end, calendar, journals_per_month, plan_rng)
+    specs = recurring_specs(profile, calendar, monthly_revenue, rng, next_key)
+    month_end_plan = _plan_month_end(month_end, calendar, journals_per_month, rng)
     if planter is not None:
-        specs += planter(PlanContext(profile, cp, calendar, plan_rng, lines, journals_per_month, monthly_revenue,
+        specs += planter(PlanContext(profile, cp, calendar, rng, lines, journals_per_month, monthly_revenue,
                                      account_month, next_key))
     specs.sort(key=lambda s: (s.entered_at, s.key))
+    day0, span = calendar.first_day, calendar.last_entry_day - calendar.first_day + 1
+    for spec in specs:
+        if not 0 <= spec.entered_at // DAY_SECONDS - day0 < span:
+            raise ValueError(f"journal {spec.header!r} is keyed outside the ledger's entry days")
 
     lines_per_month_end = month_end_plan.n_lines * np.where(month_end_plan.reversed, 2, 1)
-    scheduled_lines = int(lines_per_month_end.sum()) + \
-        sum(len(s.lines) for s in specs if s.emit)  # the extract's lines
+    scheduled_lines = int(lines_per_month_end.sum()) + sum(len(s.lines) for s in specs if s.emit)
     budget = lines - scheduled_lines
     if budget < 2 * len(bdays):
         raise UsageError(f"--lines {lines:,} is too few for {len(calendar.months)} months of activity; "
                          f"ask for at least {2 * (scheduled_lines + 2 * len(bdays)):,} lines or fewer months")
 
     # Chunks: runs of entry days holding about `chunk_lines` lines each.
-    day0 = calendar.first_day
-    span = calendar.last_entry_day - day0 + 1
     daily_lines = np.zeros(span)
     daily_lines[bdays - day0] = bday_weight * budget
     scheduled = np.zeros(span)
@@ -198,29 +246,9 @@ def write_ledger(
     for c in np.flatnonzero(budgets == 1):  # a chunk cannot hold a one-line journal: move that line on
         budgets[c] -= 1
         budgets[c + 1 if c + 1 < len(budgets) else c - 1] += 1
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    paths = context.paths_for(out)
-    writer = _Writer(out, paths["control_totals"])
-    state = _State(cp, calendar, len(profile.accounts))
-    try:
-        for c, (first, last) in enumerate(zip(starts + day0, ends + day0)):
-            rng = np.random.default_rng([seed, 1, c])
-            parts = []
-            if budgets[c]:
-                parts += _daily(cp, daily, daily_weight, rng, c, int(budgets[c]), bdays, bday_weight, first, last)
-            in_chunk = (month_end_plan.entered_day >= first) & (month_end_plan.entered_day <= last)
-            parts += _month_end(cp, month_end, rng, c, month_end_plan, in_chunk)
-            chunk_specs = [s for s in specs if first <= s.entered_at // DAY_SECONDS <= last]
-            parts.append(specs_to_tables(chunk_specs, cp.vocab, cp.fiscal_of_day))
-            state.write_chunk(parts, chunk_specs, writer, profile)
-        writer.close(keep=True)
-    except BaseException:
-        writer.close(keep=False)
-        raise
-    context.write_context_files(paths, profile, calendar, state.activity, opening_balances, monthly_revenue,
-                                plan_rng)
-    return LedgerResult(out, paths, state.lines_written, state.journals_written, state.labels)
+    chunk_days = [(int(s) + day0, int(e) + day0) for s, e in zip(starts, ends)]
+    return _Plan(cp, daily, daily_weight, month_end, month_end_plan, specs, bdays, bday_weight, chunk_days, budgets,
+                 monthly_revenue)
 
 
 def _plan_month_end(month_end: list[CompiledTemplate], calendar: LedgerCalendar,
