@@ -47,8 +47,9 @@ def test_writes_exactly_the_lines_asked_for_in_the_canonical_schema(con, ledger)
     assert types["amount"] == "DECIMAL(38,4)"
     assert types["effective_date"] == "DATE" and types["entered_at"] == "TIMESTAMP"
     assert types["journal_id"] == "VARCHAR" and types["is_manual"] == "BOOLEAN"
-    duplicates = con.execute("""SELECT count(*) FROM (SELECT journal_id, line_no FROM l GROUP BY ALL HAVING count(*) > 1)
-                                WHERE journal_id NOT IN (SELECT journal_id FROM labels WHERE rule_id = 'INT-003')""")
+    duplicates = con.execute("""
+        SELECT count(*) FROM (SELECT journal_id, line_no FROM l GROUP BY ALL HAVING count(*) > 1)
+        WHERE journal_id NOT IN (SELECT journal_id FROM labels WHERE rule_id = 'INT-003')""")
     assert duplicates.fetchone()[0] == 0
     for kind in ("coa", "users", "calendar", "sources", "tb", "control_totals", "labels"):
         assert Path(f"{ledger.with_suffix('')}.{kind}.csv").stat().st_size > 0
@@ -88,7 +89,8 @@ def test_labelled_journals_are_in_the_ledger_unless_the_extract_lost_them(con):
 # What each planted journal must show in the data (a property any rule for it has to see).
 PROPERTIES = {
     "CUT-001": "SELECT journal_id FROM j JOIN calendar c ON j.effective BETWEEN CAST(c.Period_Start AS DATE) "
-               "AND CAST(c.Period_End AS DATE) AND c.Period NOT LIKE '%-13' WHERE j.entered_at > CAST(c.Closed_At AS TIMESTAMP)",
+               "AND CAST(c.Period_End AS DATE) AND c.Period NOT LIKE '%-13' "
+               "WHERE j.entered_at > CAST(c.Closed_At AS TIMESTAMP)",
     "CUT-003": "SELECT journal_id FROM j WHERE document > effective AND month(document) <> month(effective)",
     "CUT-004": "SELECT journal_id FROM j WHERE date_diff('day', effective, CAST(entered_at AS DATE)) > 20",
     "CUT-005": "SELECT journal_id FROM j WHERE date_diff('day', CAST(entered_at AS DATE), effective) > 30",
@@ -112,7 +114,8 @@ PROPERTIES = {
     "ACC-003": "SELECT journal_id FROM l JOIN coa ON coa.GL_Account_Number = l.account "
                "WHERE coa.Account_Subtype IN ('suspense', 'clearing', 'intercompany')",
     "ACC-006": "SELECT journal_id FROM l WHERE is_manual AND account = '1000' AND amount < 0",
-    "SRC-001": "SELECT journal_id FROM j JOIN sources s ON s.Source = j.source WHERE s.Source_Description LIKE 'Top-side%'",
+    "SRC-001": "SELECT journal_id FROM j JOIN sources s ON s.Source = j.source "
+               "WHERE s.Source_Description LIKE 'Top-side%'",
     "USR-003": "SELECT journal_id FROM j JOIN users u ON u.User_ID = j.entered_by "
                "WHERE u.Department NOT IN ('Accounting', 'Finance') OR u.Title LIKE 'Chief%'",
     "APR-006": "SELECT journal_id FROM j LEFT JOIN users p ON p.User_ID = j.entered_by "
@@ -187,14 +190,16 @@ def test_trial_balance_rolls_forward_except_where_the_extract_lost_or_broke_line
 
 def test_control_totals_match_the_extract_except_where_planted(con):
     mismatched = {r[0] for r in con.execute("""
-        WITH extract AS (SELECT journal_id, CASE WHEN amount > 0 THEN 'D' ELSE 'C' END AS side, sum(abs(amount)) AS total
+        WITH extract AS (SELECT journal_id, CASE WHEN amount > 0 THEN 'D' ELSE 'C' END AS side,
+                                sum(abs(amount)) AS total
                          FROM l WHERE amount <> 0 GROUP BY ALL),
              system AS (SELECT Journal_ID AS journal_id, Amount_Credit_Debit_Indicator AS side,
                                CAST(Total AS DECIMAL(38, 2)) AS total FROM log)
         SELECT coalesce(e.journal_id, s.journal_id) FROM extract e FULL JOIN system s USING (journal_id, side)
         WHERE e.total IS DISTINCT FROM s.total""").fetchall()}
-    expected = {r[0] for r in con.execute("""SELECT journal_id FROM labels WHERE rule_id IN ('INT-001', 'INT-004', 'INT-005')
-                                            OR anomaly = 'duplicate_number'""").fetchall()}
+    expected = {r[0] for r in con.execute("""
+        SELECT journal_id FROM labels
+        WHERE rule_id IN ('INT-001', 'INT-004', 'INT-005') OR anomaly = 'duplicate_number'""").fetchall()}
     assert planted(con, "INT-005") <= mismatched
     assert mismatched <= expected
 
@@ -219,8 +224,8 @@ def test_csv_output_holds_the_same_ledger_as_parquet(tmp_path):
     import duckdb
 
     summary = ("SELECT count(*), count(DISTINCT journal_id), sum(CAST(amount AS DECIMAL(38, 4))), "
-               "sum(hash(CAST(journal_id AS VARCHAR), line_no, CAST(account AS VARCHAR), CAST(entered_at AS TIMESTAMP), "
-               "entered_by)) FROM {}")
+               "sum(hash(CAST(journal_id AS VARCHAR), line_no, CAST(account AS VARCHAR), "
+               "CAST(entered_at AS TIMESTAMP), entered_by)) FROM {}")
     results = []
     for name in ("l.csv", "l.parquet"):
         generate_sample(tmp_path / name, 20_000, seed=2, months=3)

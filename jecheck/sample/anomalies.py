@@ -23,7 +23,8 @@ from .engine import PlanContext
 from .tables import JournalSpec, Label
 
 STAFF = ("JRIVERA", "ANGUYEN", "TBROOKS")
-MANAGER, CONTROLLER, CFO = "SPATEL", "MCHEN", "WBENNETT"
+MANAGER, CONTROLLER = "SPATEL", "MCHEN"
+BY_AMOUNT = "approver whose limit covers the amount"
 ACCRUED = "2100"
 APPROVAL_THRESHOLDS = (5_000, 10_000, 25_000, 50_000, 100_000)
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -77,11 +78,6 @@ class Planter:
             value += int(self.rng.integers(1, 99))
         return max(value, 1_001)
 
-    def approver_for(self, cents: int) -> str:
-        if cents <= 250_000_00:
-            return MANAGER
-        return CONTROLLER if cents <= 1_000_000_00 else CFO
-
     def pair(self, debit: str | None, credit: str | None, cents: int) -> list[tuple[str | None, int, str | None]]:
         return [(debit, cents, self.name(debit)), (credit, -cents, self.name(credit))]
 
@@ -89,13 +85,16 @@ class Planter:
         return self.ctx.profile.account(account).name if account else None
 
     def manual(self, day: int, lines, header: str | None, label: Label | None, *, effective: int | None = None,
-               preparer: str | None = None, approver: str | None = "auto", approved_at: int | None = None,
+               preparer: str | None = None, approver: str | None = BY_AMOUNT, approved_at: int | None = None,
                entered_at: int | None = None, source: str = "GJ", manual: bool = True, **extra) -> JournalSpec:
-        """A manual journal keyed on `day` (office hours) and approved within hours, unless told otherwise."""
+        """A manual journal keyed on `day` (office hours) and approved within hours, unless told otherwise.
+
+        By default the accounting manager approves it, or whoever's limit covers the amount.
+        """
         entered = self.at(day) if entered_at is None else entered_at
         debit_total = sum(amount for _, amount, _ in lines if amount > 0)
-        if approver == "auto":
-            approver = self.approver_for(debit_total)
+        if approver == BY_AMOUNT:
+            approver = self.ctx.profile.approver_for(MANAGER, debit_total)
         if approved_at is None and approver is not None:
             approved_at = entered + int(self.rng.integers(10, 150)) * 60
         spec = JournalSpec(
@@ -236,7 +235,8 @@ class Planter:
                 december = next(p for p in self.cal.months
                                 if p.fiscal_year == adjustment.fiscal_year and p.number == 12)
                 day = self.cal.business_days_after(december.closed_at // DAY_SECONDS, int(self.rng.integers(1, 4)))
-                self.manual(day, self.pair("6410", ACCRUED, self.cents(15_000, 0.5)), "Year-end adjustment - audit fees",
+                self.manual(day, self.pair("6410", ACCRUED, self.cents(15_000, 0.5)),
+                            "Year-end adjustment - audit fees",
                             self.label("CUT-006", "posted_to_adjustment_period",
                                        f"posted to period 13 of {adjustment.fiscal_year}"),
                             effective=adjustment.end, fiscal_year=adjustment.fiscal_year, period=13,
@@ -410,7 +410,8 @@ class Planter:
             document = day - int(self.rng.integers(120, 250))
             self.manual(day, self.pair("6400", "2000", self.cents(6000, 0.5)), "Vendor invoice - professional services",
                         self.label("PPA-004", "document_dated_earlier_period",
-                                   f"vendor invoice dated {_date(document)}, {day - document} days before it was booked"),
+                                   f"vendor invoice dated {_date(document)}, {day - document} days before "
+                                   "it was booked"),
                         source="AP", manual=False, preparer="BSMITH", approver="KWONG", document=document,
                         vendor=f"V{int(self.rng.integers(1, 300)):05d}")
 
@@ -451,11 +452,12 @@ class Planter:
                 text = f"debits {cents / 100:.2f}, credits {wrong / 100:.2f} (transposed digits)"
             else:
                 other = self.cents(800)
-                correct = [correct[0], ("6330", other, self.name("6330")), (ACCRUED, -(cents + other), self.name(ACCRUED))]
+                correct = [correct[0], ("6330", other, self.name("6330")),
+                           (ACCRUED, -(cents + other), self.name(ACCRUED))]
                 written = [correct[0], correct[2]]
                 text = f"the debit line of {other / 100:.2f} to 6330 is missing"
-            self.manual(day, written, "Spreadsheet upload - expense allocation", self.label("INT-001", "unbalanced", text),
-                        system_lines=correct)
+            self.manual(day, written, "Spreadsheet upload - expense allocation",
+                        self.label("INT-001", "unbalanced", text), system_lines=correct)
 
     def int_002(self) -> None:
         for _ in range(self.count):
@@ -529,8 +531,8 @@ class Planter:
                 lines[0] = (None, cents, "Office supplies - account not mapped")
             else:
                 extra["null_effective_lines"] = (1,)
-            self.manual(day, lines, "Office supplies accrual", self.label("INT-006", variant, variant.replace("_", " ")),
-                        **extra)
+            self.manual(day, lines, "Office supplies accrual",
+                        self.label("INT-006", variant, variant.replace("_", " ")), **extra)
 
     def tim_001(self) -> None:
         days = np.arange(self.cal.first_day, self.cal.last_day + 1)
@@ -541,7 +543,8 @@ class Planter:
                          effective=self.cal.previous_business_day(day))
 
     def tim_002(self) -> None:
-        holidays = self.cal.holidays[(self.cal.holidays >= self.cal.first_day) & (self.cal.holidays <= self.cal.last_day)]
+        holidays = self.cal.holidays
+        holidays = holidays[(holidays >= self.cal.first_day) & (holidays <= self.cal.last_day)]
         holidays = holidays[(holidays + 3) % 7 < 5]
         if not len(holidays):
             return
@@ -670,7 +673,8 @@ class Planter:
         for account, header in dormant[:min(self.count, len(dormant))]:
             debit, credit = (ACCRUED, account) if account.startswith("2") else (account, ACCRUED)
             self.manual(self.bday(self.month()), self.pair(debit, credit, self.cents(3500)), header,
-                        self.label("ACC-001", "seldom_used_account", f"the only posting to {account} {self.name(account)}"))
+                        self.label("ACC-001", "seldom_used_account",
+                                   f"the only posting to {account} {self.name(account)}"))
 
     def acc_002(self) -> None:
         pairs = (("6320", "2120"), ("6240", "2610"), ("6000", "1310"), ("6340", "2220"), ("6210", "1320"),
@@ -684,7 +688,8 @@ class Planter:
 
     def acc_003(self) -> None:
         variants = (("1990", ACCRUED, "Park unreconciled difference"), ("1950", ACCRUED, "Bank transfer in transit"),
-                    ("1900", "6420", "Recharge consulting to affiliate"), ("6230", "2400", "Affiliate recharge - repairs"))
+                    ("1900", "6420", "Recharge consulting to affiliate"),
+                    ("6230", "2400", "Affiliate recharge - repairs"))
         for i in range(self.count):
             debit, credit, header = variants[i % len(variants)]
             special = debit if debit in ("1990", "1950", "1900") else credit
@@ -693,7 +698,8 @@ class Planter:
                                    f"posts to {special} {self.name(special)}"))
 
     def acc_004(self) -> None:
-        variants = ((ACCRUED, "4000", "Release accrual to revenue"), ("6420", "4100", "Offset consulting against service revenue"),
+        variants = ((ACCRUED, "4000", "Release accrual to revenue"),
+                    ("6420", "4100", "Offset consulting against service revenue"),
                     ("1230", "4010", "Release inventory reserve to sales"))
         for i in range(self.count):
             debit, credit, header = variants[i % len(variants)]
@@ -703,7 +709,8 @@ class Planter:
 
     def acc_005(self) -> None:
         variants = (("1100", "4000", "Manual invoice - customer"), ("2000", "6230", "Vendor credit - manual"),
-                    ("1220", "5000", "Finished goods count adjustment"), ("1200", "2000", "Manual vendor invoice - materials"))
+                    ("1220", "5000", "Finished goods count adjustment"),
+                    ("1200", "2000", "Manual vendor invoice - materials"))
         for i in range(self.count):
             debit, credit, header = variants[i % len(variants)]
             self.manual(self.bday(self.month()), self.pair(debit, credit, self.cents(7000)), header,
@@ -716,7 +723,8 @@ class Planter:
         for i in range(self.count):
             debit, header = variants[i % len(variants)]
             self.manual(self.bday(self.month()), self.pair(debit, "1000", self.cents(5000)), header,
-                        self.label("ACC-006", "manual_credit_to_cash", "manual entry crediting the operating bank account"))
+                        self.label("ACC-006", "manual_credit_to_cash",
+                                   "manual entry crediting the operating bank account"))
 
     def txt_001(self) -> None:
         headers = (None, "adj", "x", ".")
@@ -728,8 +736,9 @@ class Planter:
                 spec.lines = [(account, amount, None) for account, amount, _ in spec.lines]
 
     def txt_002(self) -> None:
-        headers = ("Plug to balance inventory rollforward", "Per CFO - reduce reserve", "Management override - do not reverse",
-                   "Adjust to match bank statement", "As instructed by controller", "Plug difference to clear reconciliation")
+        headers = ("Plug to balance inventory rollforward", "Per CFO - reduce reserve",
+                   "Management override - do not reverse", "Adjust to match bank statement",
+                   "As instructed by controller", "Plug difference to clear reconciliation")
         for i in range(self.count):
             header = headers[i % len(headers)]
             self.routine(self.bday(self.month()), self.label("TXT-002", "suspicious_words", f"description: {header}"),
@@ -758,7 +767,8 @@ class Planter:
             period_end = self.cal.months[m].end
             day = self.bday(m + 1, 0, 3)
             first, second = self.cents(2500, 0.5), self.cents(6000, 0.5)
-            lines = [(x, first, self.name(x)), (y, second, self.name(y)), (ACCRUED, -(first + second), self.name(ACCRUED))]
+            lines = [(x, first, self.name(x)), (y, second, self.name(y)),
+                     (ACCRUED, -(first + second), self.name(ACCRUED))]
             text = f"{x} and {y} accrued in one journal; each is ordinary on its own"
             accrual = self.manual(day, lines, "Month-end accrual - utilities and services",
                                   self.label("model_only", "unseen_account_combination", text),

@@ -262,7 +262,8 @@ def _plan_month_end(month_end: list[CompiledTemplate], calendar: LedgerCalendar,
             month.append(np.full(count, m))
             n_lines.append(ct.draw_line_counts(rng, count))
             entered.append(rng.choice(entry_days, size=count))
-    template, month, n_lines, entered = (np.concatenate(a).astype(np.int64) for a in (template, month, n_lines, entered))
+    template, month, n_lines, entered = (np.concatenate(a).astype(np.int64)
+                                         for a in (template, month, n_lines, entered))
     reversing = np.array([ct.template.reversing for ct in month_end], dtype=bool)
     return _MonthEndPlan(template, month, n_lines, entered, reversing[template] & (month < len(calendar.months) - 1))
 
@@ -314,7 +315,8 @@ def _daily(cp, daily, weight, rng, chunk, budget, bdays, bday_weight, first, las
         effective = entered[chosen]
         if ct.template.backdate_share:
             back = rng.random(len(chosen)) < ct.template.backdate_share
-            previous = cp.calendar.business_days[np.maximum(np.searchsorted(cp.calendar.business_days, effective) - 1, 0)]
+            days = cp.calendar.business_days
+            previous = days[np.maximum(np.searchsorted(days, effective) - 1, 0)]
             effective = np.where(back & (previous >= cp.calendar.first_day), previous, effective)
         parts.append(build_journals(cp, ct, rng, keys[chosen], n_lines[chosen], entered[chosen], effective))
     return parts
