@@ -147,10 +147,10 @@ class CompiledProfile:
         return chosen
 
 
-def draw_totals(rng: np.random.Generator, t: Template, n: int, scale: float = 1.0) -> np.ndarray:
+def draw_totals(rng: np.random.Generator, t: Template, n: int) -> np.ndarray:
     """Journal totals in cents: lognormal, at least 5.00, at most the template's cap."""
-    cents = rng.lognormal(np.log(t.median * scale * 100), t.sigma, size=n)
-    return np.clip(np.round(cents), 500, t.cap * scale * 100).astype(np.int64)
+    cents = rng.lognormal(np.log(t.median * 100), t.sigma, size=n)
+    return np.clip(np.round(cents), 500, t.cap * 100).astype(np.int64)
 
 
 def build_journals(
@@ -161,12 +161,11 @@ def build_journals(
     n_lines: np.ndarray,
     entered_day: np.ndarray,
     effective_day: np.ndarray,
-    totals: np.ndarray | None = None,
 ) -> tuple[Lines, Journals]:
     """Journals of one template: keys, line counts and dates given, everything else drawn."""
     t = ct.template
     n = len(keys)
-    totals = draw_totals(rng, t, n) if totals is None else totals
+    totals = draw_totals(rng, t, n)
     entered_at = entered_day.astype(np.int64) * DAY_SECONDS + office_seconds(rng, n)
     preparer = cp.replace_leavers(rng.choice(ct.preparers, size=n, p=ct.preparer_p), entered_day)
     approver = cp.approvers_for(ct.approver, totals)
@@ -187,10 +186,10 @@ def build_journals(
     journal = np.repeat(np.arange(n), n_lines)
     starts = np.cumsum(n_lines) - n_lines
     position = np.arange(total_lines) - starts[journal]
-    single_position = 0 if t.single_side == "D" else n_lines - 1
-    is_single = position == (single_position if np.isscalar(single_position) else single_position[journal])
-    last_pool = (n_lines - 1 if t.single_side == "D" else n_lines - 2)[journal]
-    is_last_pool = position == last_pool
+    # The single line comes first when it is the debit, last when it is the credit.
+    single_position = np.zeros(n, dtype=np.int64) if t.single_side == "D" else n_lines - 1
+    is_single = position == single_position[journal]
+    is_last_pool = position == (n_lines - 1 if t.single_side == "D" else n_lines - 2)[journal]
 
     weight = np.where(is_single, 0.0, rng.random(total_lines) * 0.8 + 0.2)
     weight_sum = np.bincount(journal, weights=weight, minlength=n)

@@ -2,7 +2,7 @@
 
 Generation works on `Lines`: one numpy array per field, text held as codes into append-only
 `Vocabulary` objects. Ordinary activity is built as whole arrays; recurring and planted journals
-are small hand-built `JournalSpec`s converted with `specs_to_lines`. Only at write time are codes
+are small hand-built `JournalSpec`s converted with `specs_to_tables`. Only at write time are codes
 turned into Arrow dictionary columns with the canonical column names.
 """
 
