@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -14,7 +15,7 @@ from ..errors import UsageError
 from ..rules_engine import load_rules, run_inline_tests
 from ..rules_engine.lint import lint_paths
 from ..rules_engine.loader import builtin_rules_dir, load_each
-from ..rules_engine.model import Rule
+from ..rules_engine.model import CONTEXT_OPTIONS, Rule
 
 RULES_OPTION = click.option(
     "--rules", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
@@ -27,8 +28,6 @@ def _console() -> Console:
 
 
 def _table(*columns: str) -> Table:
-    from rich import box
-
     table = Table(box=box.SIMPLE if sys.stdout.isatty() else None, pad_edge=False, show_edge=False)
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -36,7 +35,7 @@ def _table(*columns: str) -> Table:
 
 
 def _requires(rule: Rule) -> str:
-    return ", ".join([*rule.requires_columns, *(f"--{c.replace('_', '-')}" for c in rule.requires_context)])
+    return ", ".join([*rule.requires_columns, *(CONTEXT_OPTIONS[c] for c in rule.requires_context)])
 
 
 @main.group("rules")
