@@ -1,0 +1,306 @@
+"""Anomaly scoring: per-journal features in DuckDB, an isolation forest, and reasons in plain words.
+
+`score(con, ModelOptions())` reads `journals`, `lines`, `periods` and `accounts` and creates
+`scores(journal_id, anomaly_score, percentile, reasons)` and `score_reasons(journal_id,
+reason_rank, feature, contribution, reason)`. With `period`, only that period's journals are
+scored; with `baseline` as well, the model and every rarity and usual range come from the
+baseline periods only (a pre-close review of one month against the months before it).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import asdict, dataclass, field
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from ..errors import UsageError
+from ..views import column_counts
+from . import features as feature_sql
+from . import forest as forest_mod
+from . import reasons as reason_sql
+
+# Below this many journals to learn from, "usual" means nothing: scores are left empty.
+MIN_FIT_JOURNALS = 20
+# The forest draws max_samples rows per tree; a deterministic sample this large stands in for a
+# bigger fitting population without changing what the trees can learn, and bounds memory.
+FIT_SAMPLE_CAP = 100_000
+CHUNK_ROWS = 65_536  # journals streamed from DuckDB per scoring chunk
+REASONS_PER_ENTRY = 3
+
+
+@dataclass
+class ModelOptions:
+    """How to fit and score. `period`/`baseline` are periods.period_key values (e.g. '2025-06')."""
+
+    seed: int = 42
+    n_estimators: int = 200
+    max_samples: int | str = 256
+    threads: int | None = None  # None = every core this process may use
+    period: str | None = None
+    baseline: tuple[str, str] | None = None  # (first, last), inclusive
+
+
+@dataclass
+class ModelReport:
+    """What the model did, for the report's provenance."""
+
+    features_used: list[tuple[str, str]] = field(default_factory=list)  # (name, plain description)
+    features_dropped: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+    seed: int = 42
+    n_estimators: int = 0
+    max_samples: int = 0  # journals each tree was grown on
+    fitted_on: dict = field(default_factory=dict)  # journals, sample, periods
+    scored: int = 0
+    duration_s: float = 0.0
+    skipped_reason: str | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        out = asdict(self)
+        out["features_used"] = [{"name": n, "description": d} for n, d in self.features_used]
+        out["features_dropped"] = [{"name": n, "reason": w} for n, w in self.features_dropped]
+        return out
+
+
+def parse_baseline(text: str) -> tuple[str, str]:
+    """'2024-07..2025-05' -> ('2024-07', '2025-05'); a single period 'P' -> ('P', 'P')."""
+    first, sep, last = text.partition("..")
+    first, last = first.strip(), (last.strip() if sep else first.strip())
+    if not first or not last:
+        raise UsageError(f"--baseline {text!r} is not a period range; write FIRST..LAST, e.g. 2024-07..2025-05")
+    return first, last
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def score(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> ModelReport:
+    """Fit the isolation forest and create tables `scores` and `score_reasons` (see the module doc)."""
+    started = time.perf_counter()
+    threads = options.threads or available_cores()
+    fit_periods = _create_scope(con, options)
+    counts = column_counts(con)
+    feature_sql.build_features(con, counts)
+    used, dropped = _choose_features(con, counts)
+    n_fit, n_scope = con.execute(
+        "SELECT count(*) FILTER (WHERE in_fit), count(*) FILTER (WHERE in_scope) FROM model_features"
+    ).fetchall()[0]
+    report = ModelReport(
+        features_used=[(f.name, f.description) for f in used], features_dropped=dropped, seed=options.seed,
+        n_estimators=options.n_estimators, fitted_on={"journals": n_fit, "sample": 0, "periods": fit_periods},
+    )
+    if n_fit < MIN_FIT_JOURNALS or not used:
+        report.skipped_reason = (
+            f"only {n_fit} journals to learn from (at least {MIN_FIT_JOURNALS} needed)" if used
+            else "no feature varies across the journals"
+        )
+        _create_empty_scores(con)
+    else:
+        names = [f.name for f in used]
+        medians = _medians(con, names)
+        X_fit = _fit_matrix(con, names, medians, options.seed, n_fit)
+        report.fitted_on["sample"] = len(X_fit)
+        forest = forest_mod.fit(X_fit, seed=options.seed, n_estimators=options.n_estimators,
+                                max_samples=options.max_samples, threads=threads)
+        report.max_samples = forest.samples_per_tree
+        _score_in_chunks(con, forest, names, medians)
+        reason_sql.create_reference(con, baseline=options.baseline is not None)
+        reason_sql.render(con, names)
+        _create_scores(con)
+    report.scored = n_scope
+    _drop_work_tables(con)
+    report.duration_s = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _create_scope(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> object:
+    """Create `model_journals`: the journals to fit on (in_fit) or score (in_scope), each with an integer key.
+
+    Returns what the model fits on: 'all' or [first, last] baseline period.
+    """
+    known = {key: start for key, start in con.execute("SELECT period_key, period_start FROM periods").fetchall()}
+    span = con.execute("SELECT min(period_key), max(period_key) FROM journals").fetchall()[0]
+
+    def start_of(key: str, flag: str):
+        if key not in known:
+            raise UsageError(
+                f"{flag} {key!r} is not a period of this ledger (its journals run from {span[0]} to {span[1]}); "
+                "give a period key such as 2025-06"
+            )
+        return known[key]
+
+    if options.baseline and not options.period:
+        raise UsageError("--baseline needs --period: the baseline is what the period under review is compared with")
+    params: dict[str, object] = {}
+    in_scope, in_fit, fitted_on = "true", "true", "all"
+    if options.period:
+        start_of(options.period, "--period")
+        params["period"] = options.period
+        in_scope = "coalesce(j.period_key = $period, false)"
+    if options.baseline:
+        first, last = (start_of(key, "--baseline") for key in options.baseline)
+        if first > last:
+            raise UsageError(f"--baseline {options.baseline[0]}..{options.baseline[1]} ends before it starts; "
+                             "give the earlier period first")
+        if first <= known[options.period] <= last:
+            raise UsageError(f"--baseline {options.baseline[0]}..{options.baseline[1]} contains the period under "
+                             f"review {options.period}; choose baseline periods before it")
+        params.update(first=first, last=last)
+        in_fit = "coalesce(j.period_start BETWEEN $first AND $last, false)"
+        fitted_on = list(options.baseline)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE model_journals AS
+        SELECT row_number() OVER () AS jkey, * FROM (
+            SELECT j.*, {in_fit} AS in_fit, {in_scope} AS in_scope FROM journals j
+        ) WHERE in_fit OR in_scope
+    """, params)
+    return fitted_on
+
+
+def _choose_features(con: duckdb.DuckDBPyConnection, counts: dict[str, int]):
+    """Features the ledger supports and that vary across the fitting population; the rest with why."""
+    present = {c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE model_features)").fetchall()}
+    used, dropped, candidates = [], [], []
+    for f in feature_sql.ALL_FEATURES:
+        why = feature_sql.available(f, counts)
+        if why:
+            dropped.append((f.name, why))
+        elif f"f_{f.name}" in present:
+            candidates.append(f)
+    if candidates:
+        spread = ", ".join(f"count(f_{f.name}), min(f_{f.name}) < max(f_{f.name})" for f in candidates)
+        row = con.execute(f"SELECT {spread} FROM model_features WHERE in_fit").fetchall()[0]
+        for i, f in enumerate(candidates):
+            if not row[2 * i]:
+                dropped.append((f.name, "no journal the model fits on has a value"))
+            elif not row[2 * i + 1]:
+                dropped.append((f.name, "the same value for every journal the model fits on"))
+            else:
+                used.append(f)
+    return used, dropped
+
+
+def _medians(con: duckdb.DuckDBPyConnection, names: list[str]) -> np.ndarray:
+    """Median of each feature over the fitting population: stands in for a missing value."""
+    row = con.execute(
+        "SELECT " + ", ".join(f"quantile_disc(f_{n}, 0.5)" for n in names) + " FROM model_features WHERE in_fit"
+    ).fetchall()[0]
+    return np.array(row, dtype=np.float64)
+
+
+def _matrix(table: pa.Table | pa.RecordBatch, names: list[str], medians: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Feature matrix (float32, missing values imputed) and the mask of which values were missing."""
+    X = np.column_stack([table.column(f"f_{n}").to_numpy(zero_copy_only=False) for n in names]).astype(np.float64)
+    missing = np.isnan(X)
+    X = np.where(missing, medians, X)
+    return X.astype(np.float32), missing
+
+
+def _feature_columns(names: list[str]) -> str:
+    return ", ".join(f"CAST(f_{n} AS DOUBLE) AS f_{n}" for n in names)
+
+
+def _fit_matrix(con: duckdb.DuckDBPyConnection, names: list[str], medians: np.ndarray, seed: int,
+                n_fit: int) -> np.ndarray:
+    """The fitting journals in journal_id order; above FIT_SAMPLE_CAP, a seeded hash sample of them."""
+    if n_fit > FIT_SAMPLE_CAP:
+        chosen = "(SELECT * FROM model_features WHERE in_fit ORDER BY md5(journal_id || $salt), journal_id LIMIT $cap)"
+        params = {"salt": f":{seed}", "cap": FIT_SAMPLE_CAP}
+    else:
+        chosen, params = "(SELECT * FROM model_features WHERE in_fit)", {}
+    table = con.sql(f"SELECT {_feature_columns(names)} FROM {chosen} ORDER BY journal_id", params=params).to_arrow_table()
+    return _matrix(table, names, medians)[0]
+
+
+def _score_in_chunks(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names: list[str],
+                     medians: np.ndarray) -> None:
+    """Stream the journals under review from DuckDB, score them, keep scores and each one's top reasons."""
+    reader = con.sql(
+        f"SELECT jkey, {_feature_columns(names)} FROM model_features WHERE in_scope"
+    ).to_arrow_reader(CHUNK_ROWS)
+    results, picks = [], []
+    for batch in reader:
+        X, missing = _matrix(batch, names, medians)
+        anomaly, contribution = forest_mod.score(forest, X)
+        keys = batch.column("jkey").to_numpy()
+        results.append(pa.record_batch([pa.array(keys), pa.array(anomaly)], names=["jkey", "anomaly_score"]))
+        picks.append(_top_reasons(keys, contribution, missing))
+    _load(con, "model_results", results, pa.schema([("jkey", pa.int64()), ("anomaly_score", pa.float64())]))
+    _load(con, "model_picks", picks, pa.schema([
+        ("jkey", pa.int64()), ("reason_rank", pa.int8()), ("feature_idx", pa.int16()),
+        ("contribution", pa.float32()),
+    ]))
+
+
+def _top_reasons(keys: np.ndarray, contribution: np.ndarray, missing: np.ndarray) -> pa.RecordBatch:
+    """Up to REASONS_PER_ENTRY features per row with the largest positive contribution (imputed values never)."""
+    contribution = np.where(missing, -np.inf, contribution)
+    k = min(REASONS_PER_ENTRY, contribution.shape[1])
+    order = np.argsort(-contribution, axis=1, kind="stable")[:, :k]
+    top = np.take_along_axis(contribution, order, axis=1)
+    rows, ranks = np.nonzero(top > 0)
+    return pa.record_batch([
+        pa.array(keys[rows]),
+        pa.array((ranks + 1).astype(np.int8)),
+        pa.array(order[rows, ranks].astype(np.int16)),
+        pa.array(top[rows, ranks].astype(np.float32)),
+    ], names=["jkey", "reason_rank", "feature_idx", "contribution"])
+
+
+def _load(con: duckdb.DuckDBPyConnection, name: str, batches: list[pa.RecordBatch], schema: pa.Schema) -> None:
+    """Copy Arrow batches into a DuckDB temp table."""
+    table = pa.Table.from_batches([b.cast(schema) for b in batches], schema=schema)
+    view = f"{name}_arrow"
+    con.register(view, table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
+
+
+def _create_scores(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""
+        CREATE OR REPLACE TABLE scores AS
+        SELECT f.journal_id, s.anomaly_score,
+               100.0 * cume_dist() OVER (ORDER BY s.anomaly_score) AS percentile,
+               coalesce(r.reasons, CAST([] AS VARCHAR[])) AS reasons
+        FROM model_results s
+        JOIN model_features f ON f.jkey = s.jkey
+        LEFT JOIN (SELECT jkey, list(reason ORDER BY reason_rank) AS reasons
+                   FROM model_reasons GROUP BY jkey) r ON r.jkey = s.jkey
+    """)
+    con.execute("""
+        CREATE OR REPLACE TABLE score_reasons AS
+        SELECT f.journal_id, r.reason_rank, r.feature, r.contribution, r.reason
+        FROM model_reasons r JOIN model_features f ON f.jkey = r.jkey
+    """)
+
+
+def _create_empty_scores(con: duckdb.DuckDBPyConnection) -> None:
+    """Every journal under review, unscored: the review list then ranks on rule hits alone."""
+    con.execute("""
+        CREATE OR REPLACE TABLE scores AS
+        SELECT journal_id, CAST(NULL AS DOUBLE) AS anomaly_score, CAST(NULL AS DOUBLE) AS percentile,
+               CAST([] AS VARCHAR[]) AS reasons
+        FROM model_features WHERE in_scope
+    """)
+    con.execute("""
+        CREATE OR REPLACE TABLE score_reasons (journal_id VARCHAR, reason_rank TINYINT, feature VARCHAR,
+                                               contribution FLOAT, reason VARCHAR)
+    """)
+
+
+def _drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("model_picks", "model_results", "model_reasons", "model_feature_names", "model_account_labels",
+                  "model_reference", "model_features", "model_pairs", "model_segments", "model_journal_accounts",
+                  "model_line_keys", "model_reference_size", "model_journals"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,246 @@
+"""The isolation forest, and an exact split of each entry's score into per-feature contributions.
+
+Scores follow scikit-learn's IsolationForest (Liu et al.): a tree isolates an entry after a path
+of length h(x) = depth of its leaf + c(n_leaf), where c(n) is the expected path length among n
+points; the score is 2 ** (-mean h(x) / c(psi)), psi = the journals each tree was grown on.
+
+Entries beyond a tree's sample. A tree splits a node at a threshold drawn uniformly between
+the smallest and largest value its samples have there, so an entry whose value lies beyond them
+(a brand-new user-account pairing in baseline mode, an amount larger than any the tree saw)
+would, as a plain isolation forest, simply follow the most extreme sample. Had the entry been in
+the sample, the threshold would have been drawn over the wider range and would have cut it off
+alone with probability gap / (range + gap). For an entry outside a tree's overall sample range
+on some feature, every split on its path is evaluated that way: it leaves the path there with
+that probability (path length = depth + 1) or carries on. For every other entry, and always for
+the journals a tree was grown on, the score is exactly scikit-learn's `score_samples`.
+
+Reasons come from the same paths. A split on feature f at node p that sends x to child v
+shortens x's expected remaining path by c(n_p) - c(n_v) - 1 (cut off nearly alone: a lot; an
+even split: about nothing; the big side of an uneven split: less than nothing); being cut off at
+p saves c(n_p) - 1. These savings add up, per tree, to c(psi) - h(x), so averaged over the forest
+sum_f contribution_f(x) = c(psi) - mean h(x), and the score is 2 ** (-1 + sum_f contribution_f /
+c(psi)). The features with the largest contributions are the ones that isolated the entry.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.ensemble import IsolationForest
+
+# Rows per unit of work when scoring; each row's arithmetic is the same whichever thread runs it.
+BLOCK_ROWS = 16384
+
+
+def expected_path_length(n: np.ndarray) -> np.ndarray:
+    """c(n): average path length of an unsuccessful search in a binary search tree of n points."""
+    n = np.asarray(n, dtype=np.float64)
+    out = np.zeros_like(n)
+    out[n == 2] = 1.0
+    big = n > 2
+    out[big] = 2.0 * (np.log(n[big] - 1.0) + np.euler_gamma) - 2.0 * (n[big] - 1.0) / n[big]
+    return out
+
+
+@dataclass
+class _Tree:
+    tree: object  # scikit-learn's low-level Tree
+    path_length: np.ndarray  # per node: depth + c(n_node), the path length of an entry ending there
+    contribution: np.ndarray  # per node: (n_features,) savings accumulated from the root, float32
+    sample_low: np.ndarray  # (n_features,) smallest value of each feature among the tree's samples
+    sample_high: np.ndarray  # ... and the largest
+    split_low: np.ndarray  # per node: smallest value of its split feature among its samples
+    split_high: np.ndarray  # ... and the largest
+    expected: np.ndarray  # per node: c(n_node)
+
+
+@dataclass
+class _Nodes:
+    """Every tree's nodes in one set of arrays (children as global indices), for walks across trees."""
+
+    root: np.ndarray  # per tree: global index of its root
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    expected: np.ndarray
+    path_length: np.ndarray
+    split_low: np.ndarray
+    split_high: np.ndarray
+    max_depth: int
+
+    @classmethod
+    def of(cls, trees: list[_Tree]) -> "_Nodes":
+        sizes = [t.tree.node_count for t in trees]
+        root = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+
+        def children(side: str) -> np.ndarray:
+            parts = [np.where(getattr(t.tree, side) >= 0, getattr(t.tree, side) + r, -1) for t, r in zip(trees, root)]
+            return np.concatenate(parts).astype(np.intp)
+
+        return cls(
+            root=root,
+            feature=np.concatenate([t.tree.feature for t in trees]).astype(np.intp),
+            threshold=np.concatenate([t.tree.threshold for t in trees]),
+            left=children("children_left"), right=children("children_right"),
+            expected=np.concatenate([t.expected for t in trees]),
+            path_length=np.concatenate([t.path_length for t in trees]),
+            split_low=np.concatenate([t.split_low for t in trees]),
+            split_high=np.concatenate([t.split_high for t in trees]),
+            max_depth=max(t.tree.max_depth for t in trees),
+        )
+
+
+@dataclass
+class Forest:
+    """A fitted isolation forest with what scoring and attribution need per tree."""
+
+    model: IsolationForest
+    trees: list[_Tree]
+    nodes: _Nodes
+    average_path_length: float  # c(psi)
+    threads: int
+    # Values inside [envelope_low, envelope_high] lie within every tree's sample range.
+    envelope_low: np.ndarray
+    envelope_high: np.ndarray
+
+    @property
+    def samples_per_tree(self) -> int:
+        return int(self.model.max_samples_)
+
+
+def fit(
+    X: np.ndarray, *, seed: int, n_estimators: int, max_samples: int | str, threads: int
+) -> Forest:
+    """Fit the forest on X (rows already in a canonical order) and precompute what scoring needs."""
+    X = np.asarray(X, dtype=np.float32)
+    if isinstance(max_samples, int):
+        max_samples = min(max_samples, len(X))
+    model = IsolationForest(
+        n_estimators=n_estimators, max_samples=max_samples, random_state=seed, n_jobs=threads
+    )
+    model.fit(X)
+    if model._max_features != X.shape[1]:  # every tree must see every feature, in column order
+        raise AssertionError("isolation trees were grown on a subset of features")
+    trees = [_prepare(est.tree_, X[rows]) for est, rows in zip(model.estimators_, model.estimators_samples_)]
+    return Forest(
+        model=model,
+        trees=trees,
+        nodes=_Nodes.of(trees),
+        average_path_length=float(expected_path_length(np.array([model.max_samples_]))[0]),
+        threads=threads,
+        envelope_low=np.max([t.sample_low for t in trees], axis=0),
+        envelope_high=np.min([t.sample_high for t in trees], axis=0),
+    )
+
+
+def _prepare(tree, samples: np.ndarray) -> _Tree:
+    """Per node: path length, accumulated savings, and the range of the split feature among its samples."""
+    n_nodes, n_features = tree.node_count, samples.shape[1]
+    left, right, feature = tree.children_left, tree.children_right, tree.feature
+    expected = expected_path_length(tree.n_node_samples)
+    depth = np.zeros(n_nodes)
+    contribution = np.zeros((n_nodes, n_features))
+    level = np.array([0])
+    while len(level):  # root to leaves, one depth level at a time
+        parents = level[left[level] >= 0]
+        for children in (left[parents], right[parents]):
+            depth[children] = depth[parents] + 1
+            contribution[children] = contribution[parents]
+            contribution[children, feature[parents]] += expected[parents] - expected[children] - 1.0
+        level = np.concatenate([left[parents], right[parents]])
+    # Which samples pass through which node, and each node's split-feature value for them.
+    path = tree.decision_path(samples).tocsc()
+    rows, counts = path.indices, np.diff(path.indptr)
+    nodes = np.repeat(np.arange(n_nodes), counts)
+    values = samples[rows, np.maximum(feature, 0)[nodes]]
+    starts = path.indptr[:-1]
+    split_low = np.minimum.reduceat(values, starts).astype(np.float64)
+    split_high = np.maximum.reduceat(values, starts).astype(np.float64)
+    return _Tree(
+        tree=tree, expected=expected, path_length=depth + expected,
+        # float32 halves the memory traffic of the per-row gathers; reasons only need the ordering.
+        contribution=contribution.astype(np.float32),
+        split_low=split_low, split_high=split_high,
+        sample_low=samples.min(axis=0), sample_high=samples.max(axis=0),
+    )
+
+
+def score(forest: Forest, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Anomaly scores (0-1, higher = more unusual) and per-feature contributions for the rows of X.
+
+    Rows are split into blocks scored on `forest.threads` threads; every row's result is the
+    same whichever block or thread it falls in.
+    """
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    blocks = [X[i:i + BLOCK_ROWS] for i in range(0, len(X), BLOCK_ROWS)] or [X]
+    if forest.threads > 1 and len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=forest.threads) as pool:
+            results = list(pool.map(lambda block: _score_block(forest, block), blocks))
+    else:
+        results = [_score_block(forest, block) for block in blocks]
+    return np.concatenate([r[0] for r in results]), np.concatenate([r[1] for r in results])
+
+
+def _score_block(forest: Forest, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    depths = np.zeros(len(X))
+    contribution = np.zeros((len(X), X.shape[1]), dtype=np.float32)
+    gathered = np.empty_like(contribution)
+    # Rows outside the envelope may lie beyond some tree's samples; only they are checked per tree.
+    candidates = np.flatnonzero(((X < forest.envelope_low) | (X > forest.envelope_high)).any(axis=1))
+    X_candidates = X[candidates]
+    beyond_rows, beyond_trees, beyond_leaves = [], [], []
+    for i, t in enumerate(forest.trees):
+        leaves = t.tree.apply(X)
+        depths += t.path_length[leaves]
+        np.take(t.contribution, leaves, axis=0, out=gathered)
+        contribution += gathered
+        beyond = ((X_candidates < t.sample_low) | (X_candidates > t.sample_high)).any(axis=1)
+        rows = candidates[beyond]
+        beyond_rows.append(rows)
+        beyond_trees.append(np.full(len(rows), i, dtype=np.intp))
+        beyond_leaves.append(leaves[rows])
+    rows, trees, leaves = (np.concatenate(a) for a in (beyond_rows, beyond_trees, beyond_leaves))
+    if len(rows):
+        # Replace the plain path of each (row, tree) beyond the tree's samples by the walk's expectation.
+        path_length, saved = _walk_beyond(forest, X[rows], trees)
+        for i in np.unique(trees):  # per tree, a row occurs at most once
+            mine = trees == i
+            t, r, leaf = forest.trees[i], rows[mine], leaves[mine]
+            depths[r] += path_length[mine] - t.path_length[leaf]
+            contribution[r] += saved[mine] - t.contribution[leaf]
+    n_trees = len(forest.trees)
+    scores = 2.0 ** (-depths / (n_trees * forest.average_path_length))
+    return scores, contribution / n_trees
+
+
+def _walk_beyond(forest: Forest, X: np.ndarray, trees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Expected path length and per-feature savings of each row X[k] in tree trees[k] (see module doc)."""
+    nodes = forest.nodes
+    rows = np.arange(len(X))
+    node = nodes.root[trees]
+    alive = np.ones(len(X))  # probability the row has not been cut off yet
+    path_length = np.zeros(len(X))
+    saved = np.zeros(X.shape, dtype=np.float32)
+    for level in range(nodes.max_depth + 1):
+        feature = nodes.feature[node]
+        internal = np.flatnonzero(feature >= 0)
+        if not len(internal):
+            break
+        at, k, f = node[internal], rows[internal], feature[internal]
+        value = X[k, f].astype(np.float64)
+        low, high = nodes.split_low[at], nodes.split_high[at]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cut = np.where(value > high, (value - high) / (value - low),
+                           np.where(value < low, (low - value) / (high - value), 0.0))
+        child = np.where(value <= nodes.threshold[at], nodes.left[at], nodes.right[at])
+        live = alive[k]
+        step = live * (cut * (nodes.expected[at] - 1.0) + (1.0 - cut) * (nodes.expected[at] - nodes.expected[child] - 1.0))
+        saved[k, f] += step.astype(np.float32)
+        path_length[k] += live * cut * (level + 1)
+        alive[k] = live * (1.0 - cut)
+        node[internal] = child
+    path_length += alive * nodes.path_length[node]
+    return path_length, saved

@@ -1,0 +1,112 @@
+"""The review list: every scored journal ranked by one risk score from its rule hits and its anomaly score.
+
+    risk = 1 - (1 - R) * (1 - M)
+
+R, the rules' part: 1 - product over the distinct rules that hit the journal of (1 - w[severity]),
+with w = high 0.6, medium 0.35, low 0.15, info 0 (info findings are context: listed, never ranked).
+One high hit gives 0.6, two give 0.84, a high and a medium 0.74: several hits count more than one,
+and R never reaches 1. Suppressed findings are left out (they stay listed with the findings).
+
+M, the model's part: 0.6 * min(1, log10(1 / q) / 3), where q is the share of scored journals at
+least as unusual as this one (1/N for the most unusual). Each factor of ten in rarity adds a third:
+the top 10 % get 0.2 (above a low hit), the top 1 % 0.4 (above a medium hit), the top 0.1 % the
+full 0.6 (a high hit). A journal the model could not score has M = 0.
+
+Ranks run 1..N with no ties: by risk, then anomaly score, then journal id.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import duckdb
+
+from .db import table_exists
+from .errors import UsageError
+
+SEVERITIES = ("info", "low", "medium", "high")
+RULE_REASONS = 3  # rule messages shown per journal, most severe first, before the model's reasons
+
+
+@dataclass(frozen=True)
+class RiskWeights:
+    """Weights of the risk score (see the module doc). Each is in [0, 1)."""
+
+    high: float = 0.6
+    medium: float = 0.35
+    low: float = 0.15
+    info: float = 0.0
+    model: float = 0.6
+    model_full_at: float = 0.001  # the share of most unusual journals whose model part is the full weight
+
+    def check(self) -> None:
+        for name in ("high", "medium", "low", "info", "model"):
+            value = getattr(self, name)
+            if not 0 <= value < 1:
+                raise UsageError(f"risk weight {name}={value} must be at least 0 and below 1")
+        if not 0 < self.model_full_at < 1:
+            raise UsageError(f"risk weight model_full_at={self.model_full_at} must be between 0 and 1")
+
+
+def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) -> None:
+    """Create table `review(journal_id, rank, risk_score, anomaly_score, percentile, rule_ids, reasons)`.
+
+    Ranks every journal in `scores` (or every journal in `journals` when the model did not run),
+    reading unsuppressed hits from `findings` when that table exists. `reasons` lists the rules'
+    messages ("RULE-ID: message", most severe first, at most three) and then the model's reasons.
+    """
+    w = weights or RiskWeights()
+    w.check()
+    if table_exists(con, "scores"):
+        population = "SELECT journal_id, anomaly_score, percentile, reasons FROM scores"
+    else:
+        population = ("SELECT journal_id, CAST(NULL AS DOUBLE) AS anomaly_score, CAST(NULL AS DOUBLE) AS percentile, "
+                      "CAST([] AS VARCHAR[]) AS reasons FROM journals")
+    if table_exists(con, "findings"):
+        hits = """
+            SELECT journal_id, rule_id, max(list_position($severities, severity)) AS level, min(message) AS message
+            FROM findings WHERE NOT coalesce(suppressed, false) AND journal_id IS NOT NULL
+            GROUP BY journal_id, rule_id
+        """
+    else:
+        hits = "SELECT NULL::VARCHAR AS journal_id, NULL::VARCHAR AS rule_id, NULL::INTEGER AS level, " \
+               "NULL::VARCHAR AS message WHERE false"
+    # (1 - w) per severity raised to the number of rules hit at that severity: exact, order-free.
+    keep = {s: 1.0 - getattr(w, s) for s in SEVERITIES}
+    con.execute(f"""
+        CREATE OR REPLACE TABLE review AS
+        WITH population AS ({population}),
+        hits AS ({hits}),
+        rules AS (
+            SELECT journal_id,
+                   pow($keep_info, count(*) FILTER (WHERE level = 1))
+                   * pow($keep_low, count(*) FILTER (WHERE level = 2))
+                   * pow($keep_medium, count(*) FILTER (WHERE level = 3))
+                   * pow($keep_high, count(*) FILTER (WHERE level >= 4)) AS rules_keep,
+                   list(rule_id ORDER BY level DESC, rule_id) AS rule_ids,
+                   list(rule_id || ': ' || coalesce(message, '') ORDER BY level DESC, rule_id) AS messages
+            FROM hits GROUP BY journal_id
+        ),
+        tail AS (
+            SELECT journal_id, cume_dist() OVER (ORDER BY anomaly_score DESC) AS q
+            FROM population WHERE anomaly_score IS NOT NULL
+        ),
+        risk AS (
+            SELECT p.journal_id, p.anomaly_score, p.percentile,
+                   1 - coalesce(r.rules_keep, 1.0)
+                     * (1 - $model * coalesce(least(1.0, log10(1.0 / t.q) / $full_digits), 0.0)) AS risk_score,
+                   coalesce(r.rule_ids, CAST([] AS VARCHAR[])) AS rule_ids,
+                   list_concat(coalesce(r.messages[1:{RULE_REASONS}], CAST([] AS VARCHAR[])), p.reasons) AS reasons
+            FROM population p
+            LEFT JOIN rules r ON r.journal_id = p.journal_id
+            LEFT JOIN tail t ON t.journal_id = p.journal_id
+        )
+        SELECT journal_id,
+               row_number() OVER (ORDER BY risk_score DESC, anomaly_score DESC NULLS LAST, journal_id) AS rank,
+               risk_score, anomaly_score, percentile, rule_ids, reasons
+        FROM risk
+    """, {
+        "severities": list(SEVERITIES), "model": w.model, "full_digits": math.log10(1 / w.model_full_at),
+        **{f"keep_{s}": v for s, v in keep.items()},
+    })
