@@ -116,13 +116,17 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
             SELECT journal_id, 'C', total_credit FROM journals WHERE total_credit <> 0
         ),
         compared AS (
+            -- A journal is missing on a side only when that side has none of it; a zero total in the
+            -- log for a side the extract lacks (or the reverse) is a match, not a difference.
             SELECT coalesce(s.journal_id, e.journal_id) AS journal_id,
                    coalesce(s.dc_indicator, e.dc_indicator) AS dc_indicator,
                    e.extract_total, s.system_total,
                    coalesce(e.extract_total, 0) - coalesce(s.system_total, 0) AS difference,
-                   CASE WHEN e.journal_id IS NULL THEN 'missing_in_extract'
-                        WHEN s.journal_id IS NULL THEN 'missing_in_system'
-                        WHEN e.extract_total <> s.system_total THEN 'differs' END AS status
+                   CASE WHEN coalesce(s.journal_id, e.journal_id) NOT IN (SELECT journal_id FROM journals)
+                            THEN 'missing_in_extract'
+                        WHEN coalesce(s.journal_id, e.journal_id) NOT IN (SELECT journal_id FROM system)
+                            THEN 'missing_in_system'
+                        WHEN coalesce(e.extract_total, 0) <> coalesce(s.system_total, 0) THEN 'differs' END AS status
             FROM system s FULL OUTER JOIN extract e
               ON s.journal_id = e.journal_id AND s.dc_indicator = e.dc_indicator
             WHERE (SELECT count(*) FROM ctx_control_totals) > 0

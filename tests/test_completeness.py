@@ -99,3 +99,11 @@ def test_journal_missing_from_system_log():
     assert con.execute("SELECT DISTINCT journal_id, status FROM completeness_control_totals").fetchall() == [
         ("J2", "missing_in_system")
     ]
+
+
+def test_zero_log_total_for_a_side_the_extract_lacks_is_a_match():
+    lines = BALANCED + [("J5", 1, "1000", 0, "2024-02-12", None)]  # a zero-amount journal: no debit, no credit
+    control = [("J1", "D", Decimal("100")), ("J1", "C", Decimal("100")), ("J1", "C", Decimal("0")),
+               ("J2", "D", Decimal("0.3")), ("J2", "C", Decimal("0.3")), ("J5", "D", Decimal("0"))]
+    con = make_db(lines, control=control)
+    assert con.execute("SELECT count(*) FROM completeness_control_totals").fetchone()[0] == 0
