@@ -1,3 +1,111 @@
-"""Placeholder: commands are added here by their owner."""
+"""`jecheck scan` and `jecheck profile`: option parsing and printing only; the library does the work."""
 
-from . import main  # noqa: F401
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import main
+from .options import ledger_options, load_options_from
+
+
+def _console(quiet: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=False, quiet=quiet, highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--select A,B --select C -> (A, B, C)."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def _baseline(value: str | None) -> tuple[str, str] | None:
+    if not value:
+        return None
+    first, sep, last = value.partition("..")
+    if not sep or not first or not last:
+        raise click.BadParameter("give the baseline as FIRST..LAST, e.g. 2024-07..2025-05", param_hint="--baseline")
+    return first.strip(), last.strip()
+
+
+@main.command("scan")
+@click.argument("ledger", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@ledger_options
+@click.option("--out", "out_dir", default="jecheck-out", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for findings.json, entries.parquet and the reports.")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="An extra rule pack folder (repeatable).")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False), help="jecheck.toml/.yaml: rule params, severity, enable/disable.")
+@click.option("--select", multiple=True, help="Only these rule IDs or categories (comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rule IDs or categories (comma-separated).")
+@click.option("--suppress", type=click.Path(exists=True, dir_okay=False), help="Known findings with written justifications.")
+@click.option("--fail-on", default="never", show_default=True,
+              type=click.Choice(["info", "low", "medium", "high", "never"]),
+              help="Exit 1 when an unsuppressed finding is at or above this severity.")
+@click.option("--country", default="US", show_default=True, help="Public holidays of this country (ISO code).")
+@click.option("--subdivision", default=None, help="State/province for holidays (e.g. CA).")
+@click.option("--fiscal-year-start", "fiscal_year_start_month", default=1, show_default=True,
+              type=click.IntRange(1, 12), help="First month of the fiscal year (without a close calendar).")
+@click.option("--period", default=None, help="Review one period (e.g. 2025-06): findings and scores for it only.")
+@click.option("--baseline", default=None, help="Fit the model on these periods, e.g. 2024-07..2025-05.")
+@click.option("--seed", default=42, show_default=True, type=int, help="Model seed (recorded in the report).")
+@click.option("--top", default=100, show_default=True, type=click.IntRange(1), help="Review entries to show and report.")
+@click.option("--threads", default=None, type=click.IntRange(1), help="Threads for DuckDB and the model (default: all cores).")
+@click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond it).")
+@click.option("--no-model", is_flag=True, help="Run the rules only (no anomaly scores).")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of tables.")
+def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, fail_on, country, subdivision,
+                 fiscal_year_start_month, period, baseline, seed, top, threads, memory_limit, no_model,
+                 quiet, as_json, **ledger_kwargs):
+    """Load LEDGER (or a SAP BKPF + BSEG pair), check completeness, run the rules and the model, write reports."""
+    from ..report import write_outputs
+    from ..report.terminal import print_scan_summary
+    from ..scan import ScanOptions, run_scan
+
+    options = ScanOptions(
+        load=load_options_from(ledger, ledger_kwargs), out_dir=out_dir, rules_dirs=tuple(rules_dirs),
+        config=config, select=_split(select), ignore=_split(ignore), suppress=suppress, fail_on=fail_on,
+        country=country or None, subdivision=subdivision, fiscal_year_start_month=fiscal_year_start_month,
+        period=period, baseline=_baseline(baseline), seed=seed, top=top, threads=threads,
+        memory_limit=memory_limit, model=not no_model,
+    )
+    result = run_scan(options)
+    written = write_outputs(result, out_dir)
+    if as_json:
+        click.echo(json.dumps({
+            "rows": {"read": result.ingest.rows_read, "loaded": result.ingest.rows_loaded,
+                     "rejected": result.ingest.rows_rejected},
+            "rules": [{"id": o.id, "status": o.status, "hits": o.hits} for o in result.rules],
+            "outputs": [str(p) for p in written], "exit_code": result.exit_code(),
+        }, indent=1))
+    elif not quiet:
+        console = _console()
+        print_scan_summary(result, console, top=min(top, 20))
+        console.print("Wrote " + ", ".join(str(p) for p in written))
+    sys.exit(result.exit_code())
+
+
+@main.command("profile")
+@click.argument("ledger", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@ledger_options
+@click.option("--fiscal-year-start", "fiscal_year_start_month", default=1, show_default=True,
+              type=click.IntRange(1, 12), help="First month of the fiscal year (without a close calendar).")
+@click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON.")
+def profile_command(ledger, fiscal_year_start_month, as_json, **ledger_kwargs):
+    """Describe the population: rows read/loaded/rejected, ranges, totals, gaps and completeness."""
+    from ..profile import build_profile, render_profile
+    from ..scan import check_completeness, open_ledger
+    from ..views import ViewOptions
+
+    load_options = load_options_from(ledger, ledger_kwargs)
+    con, ingest = open_ledger(load_options, view_options=ViewOptions(
+        fiscal_year_start_month=fiscal_year_start_month, country=None))
+    profile = build_profile(con, ingest, check_completeness(con, load_options))
+    if as_json:
+        click.echo(json.dumps(profile, indent=1, default=str))
+    else:
+        render_profile(profile, _console())
