@@ -28,7 +28,7 @@ from .recurring import recurring_specs
 from .tables import (EXTRACT_ONLY, SYSTEM_ONLY, JournalSpec, Label, concat, decimal_array, specs_to_tables, take,
                      to_arrow)
 
-FIRST_JOURNAL_NUMBER = 100_000_001
+NUMBERS_PER_YEAR = 10 ** 8  # journal ids are <fiscal year><8-digit number>: 202400000001, 202400000002...
 SPEC_KEY_BASE = 1 << 50  # keys of hand-built journals; ordinary ones are (chunk << 32) + n
 CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed")
 HIGH_CARDINALITY = ("journal_id",)
@@ -349,7 +349,7 @@ class _State:
 
     def __init__(self, cp: CompiledProfile, calendar: LedgerCalendar, account_count: int) -> None:
         self.cp = cp
-        self.next_id = FIRST_JOURNAL_NUMBER
+        self.next_number: dict[int, int] = {}  # per fiscal year: numbers run per year, as ERP number ranges do
         self.spec_ids: dict[int, int] = {}
         self.labels: list[tuple[str, Label]] = []
         self.lines_written = 0
@@ -369,12 +369,17 @@ class _State:
         journals = take(journals, np.argsort(journals["jkey"], kind="stable"))
         keys = journals["jkey"]
 
-        # Numbers in entry order; a journal sharing another's number takes it without using one.
+        # Numbers in entry order within each fiscal year; a journal sharing another's number takes it
+        # without using one.
         order = np.lexsort((keys, journals["entered_at"]))
-        consumes = journals["share_with"][order] < 0
         ids = np.empty(len(keys), dtype=np.int64)
-        ids[order] = self.next_id + np.cumsum(consumes) - 1
-        self.next_id += int(consumes.sum())
+        year = journals["fiscal_year"][order]
+        for fiscal_year in np.unique(year):
+            in_year = order[year == fiscal_year]
+            consumes = journals["share_with"][in_year] < 0
+            first = self.next_number.get(int(fiscal_year), 1)
+            ids[in_year] = int(fiscal_year) * NUMBERS_PER_YEAR + first + np.cumsum(consumes) - 1
+            self.next_number[int(fiscal_year)] = first + int(consumes.sum())
         for row in np.flatnonzero(journals["share_with"] >= 0):
             ids[row] = ids[np.searchsorted(keys, journals["share_with"][row])]
         for spec in specs:

@@ -321,7 +321,7 @@ EVENTS: tuple[Event, ...] = (
           "PLIN", DT(2005, 7, 14, 13, 4), "Adjust postretirement obligation to actuarial valuation",
           (("2310", 38_940.00), ("6140", -38_940.00)), 39_000, ("after_close",)),
     Event("accrued_payroll", "Accrued payroll correction", "Q4 2004", Q4, DT(2005, 7, 15, 11, 20), "LNASH", None,
-          None, "Correct accrued payroll at 12/31/04", (("6000", 12_118.40), ("5100", 19_706.55), ("2110", -31_824.95)),
+          None, "Correction of error in 12/31/04 accrued payroll", (("6000", 12_118.40), ("5100", 19_706.55), ("2110", -31_824.95)),
           -32_000, ("after_close", "no_approval", "prior_period_words", "seldom_accounts"), seldom=("2110",)),
     Event("pension_true_up", "Pension true-up", "Q4 2004", Q4, DT(2005, 7, 15, 14, 45), "SGOMEZ", "PLIN",
           DT(2005, 7, 18, 9, 30), "Pension expense true-up to actuarial report",

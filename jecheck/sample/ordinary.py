@@ -238,7 +238,7 @@ def build_journals(
         "vendor": line_party if t.party == "vendor" else np.full(total_lines, NO_CODE, dtype=np.int32),
         "customer": line_party if t.party == "customer" else np.full(total_lines, NO_CODE, dtype=np.int32),
     }
-    return lines, journals_for(keys, entered_at)
+    return lines, journals_for(keys, entered_at, fiscal_year)
 
 
 def reversals_of(cp: CompiledProfile, ct: CompiledTemplate, rng: np.random.Generator, lines: Lines,
@@ -271,4 +271,6 @@ def reversals_of(cp: CompiledProfile, ct: CompiledTemplate, rng: np.random.Gener
     })
     lines["rev_ind"] = np.where(originals, 2, lines["rev_ind"]).astype(np.int8)
     lines["rev_partner"][originals] = reversal_key
-    return reversed_lines, journals_for(keys, entered_at)
+    reversal_year = np.empty(len(keys), dtype=np.int32)
+    reversal_year[order] = fiscal_year  # every line of a journal has the same year
+    return reversed_lines, journals_for(keys, entered_at, reversal_year)

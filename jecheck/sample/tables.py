@@ -46,6 +46,7 @@ LINE_FIELDS: dict[str, type] = {
 JOURNAL_FIELDS: dict[str, type] = {
     "jkey": np.int64,
     "entered_at": np.int64,
+    "fiscal_year": np.int32,  # numbers run per fiscal year
     "share_with": np.int64,  # jkey whose journal number this journal reuses, or -1
     "in_log": np.bool_,
     "log_delta": np.int64,  # cents added to the debit total in the control-totals log
@@ -150,12 +151,13 @@ def take(table: dict[str, np.ndarray], index: np.ndarray) -> dict[str, np.ndarra
     return {name: column[index] for name, column in table.items()}
 
 
-def journals_for(jkeys: np.ndarray, entered_at: np.ndarray) -> Journals:
+def journals_for(jkeys: np.ndarray, entered_at: np.ndarray, fiscal_year: np.ndarray) -> Journals:
     """Journal rows for ordinary journals: numbered normally, in the log as booked."""
     n = len(jkeys)
     return {
         "jkey": jkeys.astype(np.int64),
         "entered_at": entered_at.astype(np.int64),
+        "fiscal_year": fiscal_year.astype(np.int32),
         "share_with": np.full(n, -1, dtype=np.int64),
         "in_log": np.ones(n, dtype=np.bool_),
         "log_delta": np.zeros(n, dtype=np.int64),
@@ -167,6 +169,7 @@ def specs_to_tables(specs: list[JournalSpec], vocab: Vocabularies, fiscal_of_day
     if not specs:
         return empty_lines(), empty_journals()
     rows: dict[str, list] = {name: [] for name in LINE_FIELDS}
+    years = []
     for spec in specs:
         effective = spec.effective
         year, period = (spec.fiscal_year, spec.period)
@@ -174,6 +177,7 @@ def specs_to_tables(specs: list[JournalSpec], vocab: Vocabularies, fiscal_of_day
             derived_year, derived_period = fiscal_of_day(np.array([effective]))
             year = derived_year[0] if year is None else year
             period = derived_period[0] if period is None else period
+        years.append(year)
         if spec.system_lines is None:
             versions = [(spec.lines, BOTH if spec.emit else SYSTEM_ONLY)]
         else:
@@ -206,6 +210,7 @@ def specs_to_tables(specs: list[JournalSpec], vocab: Vocabularies, fiscal_of_day
     journals = {
         "jkey": np.array([s.key for s in specs], dtype=np.int64),
         "entered_at": np.array([s.entered_at for s in specs], dtype=np.int64),
+        "fiscal_year": np.array(years, dtype=np.int32),
         "share_with": np.array([s.share_with for s in specs], dtype=np.int64),
         "in_log": np.array([s.in_log for s in specs], dtype=np.bool_),
         "log_delta": np.array([s.log_delta for s in specs], dtype=np.int64),
