@@ -48,9 +48,9 @@ ITEMS = [
 ]
 
 
-@pytest.fixture
-def loaded(tmp_path):
-    bkpf, bseg = sap_pair(tmp_path, HEADERS, ITEMS)
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    bkpf, bseg = sap_pair(tmp_path_factory.mktemp("sap"), HEADERS, ITEMS)
     return load_paths(bkpf, bseg)
 
 

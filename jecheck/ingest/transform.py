@@ -68,23 +68,11 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
     """Create `table` with exactly `columns` from the raw relation; rows that fail go to `rejects`."""
     result = StageResult(table=table)
     result_columns: list[str] = []
-    index = {name: i for i, name in enumerate(spec.columns)}
     kinds = {t: target_kind(t, spec.context) for t in spec.sources}
-    used = sorted({index[c] for cols in spec.sources.values() for c in cols})
-    bad_columns = ", __bad, __bad_kind" if spec.has_bad else ""
-    unpadded = {norm(name) for name in spec.layout.unpadded}
-    cleaned = ", ".join(f"{_cleaned(i, spec, norm(spec.columns[i]) in unpadded)} AS c{i}" for i in used)
-    cleaned_sql = f"SELECT __row{bad_columns}{', ' + cleaned if cleaned else ''} FROM {quote_ident(spec.relation)}"
+    cell_type = {t: _cell(t, spec)[1] for t in spec.sources}
+    ctes = _ctes(spec, list(spec.sources))
 
-    cell_type: dict[str, str] = {}
-    cell_exprs = []
-    for target, cols in spec.sources.items():
-        expr, cell_type[target] = _cell(target, cols, index, spec)
-        cell_exprs.append(f"{expr} AS {quote_ident('x_' + target)}")
-    cells_sql = f"SELECT __row{bad_columns}{''.join(', ' + e for e in cell_exprs)} FROM cleaned"
-    ctes = f"WITH cleaned AS ({cleaned_sql}), cells AS ({cells_sql})"
-
-    orders, patterns, result.decimal_comma = _profile(con, ctes, spec, kinds, cell_type, result)
+    orders, patterns, result.decimal_comma = _profile(con, spec, kinds, cell_type, result)
 
     parsed, problems = {}, {}
     for target in spec.sources:
@@ -149,14 +137,6 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
     return result
 
 
-def _cleaned(i: int, spec: StageSpec, unpad: bool) -> str:
-    cell = parsing.clean(f"c{i}", spec.types[i])
-    if not unpad:
-        return cell
-    text = parsing.as_text(cell, spec.types[i])
-    return f"CASE WHEN regexp_full_match({text}, '0+[1-9][0-9]*') THEN ltrim({text}, '0') ELSE {text} END"
-
-
 def _p(target: str) -> str:
     return quote_ident("p_" + target)
 
@@ -169,12 +149,33 @@ def _x(target: str) -> str:
     return quote_ident("x_" + target)
 
 
-def _cell(target: str, cols: tuple[str, ...], index: dict[str, int], spec: StageSpec) -> tuple[str, str]:
-    """The cell a target reads: one column, or several joined as text."""
+def _ctes(spec: StageSpec, targets: list[str]) -> str:
+    """WITH cleaned (trimmed raw columns) AS (...), cells (one per target) AS (...), for these targets only."""
+    index = {name: i for i, name in enumerate(spec.columns)}
+    used = sorted({index[c] for t in targets for c in spec.sources[t]})
+    bad_columns = ", __bad, __bad_kind" if spec.has_bad else ""
+    cleaned = "".join(f", {parsing.clean(f'c{i}', spec.types[i])} AS c{i}" for i in used)
+    cells = "".join(f", {_cell(t, spec)[0]} AS {_x(t)}" for t in targets)
+    return (f"WITH cleaned AS (SELECT __row{bad_columns}{cleaned} FROM {quote_ident(spec.relation)}), "
+            f"cells AS (SELECT __row{bad_columns}{cells} FROM cleaned)")
+
+
+def _cell(target: str, spec: StageSpec) -> tuple[str, str]:
+    """The cell a target reads and its type: one column, or several joined as text."""
+    index = {name: i for i, name in enumerate(spec.columns)}
+    unpadded = {norm(name) for name in spec.layout.unpadded}
+
+    def part(column: str) -> tuple[str, str]:
+        i = index[column]
+        if norm(column) not in unpadded:
+            return f"c{i}", spec.types[i]
+        text = parsing.as_text(f"c{i}", spec.types[i])
+        return f"CASE WHEN regexp_full_match({text}, '0+[1-9][0-9]*') THEN ltrim({text}, '0') ELSE {text} END", "VARCHAR"
+
+    cols = spec.sources[target]
     if len(cols) == 1:
-        i = index[cols[0]]
-        return f"c{i}", spec.types[i]
-    parts = [parsing.as_text(f"c{index[c]}", spec.types[index[c]]) for c in cols]
+        return part(cols[0])
+    parts = [parsing.as_text(*part(c)) for c in cols]
     separator = quote_literal(spec.layout.join_with.get(target, "-"))
     if target in spec.layout.partial_joins:
         return f"nullif(concat_ws({separator}, {', '.join(parts)}), '')", "VARCHAR"
@@ -182,7 +183,7 @@ def _cell(target: str, cols: tuple[str, ...], index: dict[str, int], spec: Stage
     return f"CASE WHEN {any_empty} THEN NULL ELSE {f' || {separator} || '.join(parts)} END", "VARCHAR"
 
 
-def _profile(con, ctes: str, spec: StageSpec, kinds: dict[str, str], cell_type: dict[str, str],
+def _profile(con, spec: StageSpec, kinds: dict[str, str], cell_type: dict[str, str],
              result: StageResult) -> tuple[dict[str, str], dict[str, set[str]], bool]:
     """Ask the data for each text date column's day-month order and for the decimal mark."""
     user_order = parsing.order_from_format(spec.date_format) if spec.date_format else None
@@ -192,7 +193,7 @@ def _profile(con, ctes: str, spec: StageSpec, kinds: dict[str, str], cell_type: 
     values: dict[str, object] = {}
     for t in date_targets:  # over distinct values: a ledger has few distinct dates
         text = parsing.as_text(_x(t), cell_type[t])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE __distinct_dates AS {ctes} "
+        con.execute(f"CREATE OR REPLACE TEMP TABLE __distinct_dates AS {_ctes(spec, [t])} "
                     f"SELECT {text} AS v, count(*) AS n FROM cells WHERE {_x(t)} IS NOT NULL GROUP BY 1")
         evidence = parsing.day_month_evidence_sql("v", "n")
         row = con.execute(f"SELECT {', '.join(evidence.values())} FROM __distinct_dates").fetchone()
@@ -205,7 +206,7 @@ def _profile(con, ctes: str, spec: StageSpec, kinds: dict[str, str], cell_type: 
             aggregates += [(f"{t}|comma", f"count(*) FILTER (WHERE {comma})"),
                            (f"{t}|point", f"count(*) FILTER (WHERE {point})"),
                            (f"{t}|three", f"min({_x(t)}) FILTER (WHERE regexp_matches({_x(t)}, '[.,]\\d{{3}}\\D*$'))")]
-        row = con.execute(f"{ctes} SELECT {', '.join(sql for _, sql in aggregates)} "
+        row = con.execute(f"{_ctes(spec, amount_targets)} SELECT {', '.join(sql for _, sql in aggregates)} "
                           f"FROM (SELECT * FROM cells LIMIT {AMOUNT_SAMPLE_ROWS})").fetchone()
         values.update(zip((name for name, _ in aggregates), row))
 
