@@ -2,6 +2,8 @@
 
 Journals J0001..J{n} over Jan-Mar 2024, two lines each; hostile text is planted in descriptions, a user
 name, a finding message, an evidence value, a suppression justification and a model reason.
+Findings: CUT-001 (high) on 8 journals, one suppressed; AMT-001 (medium) on 3 lines; TXT-001 (low) on 5
+journals; TIM-001 ran clean; APR-001 was skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 PLUS_CMD = "+cmd|' /C calc'!A0"
 AT_SUM = "@SUM(1+1)*cmd|' /C calc'!A0"
 HOSTILE_USER = '<b onmouseover="alert(1)">mallory</b>'
+UNBROKEN = "ACCRUAL" * 60  # one long word: the page must still fit its width
 JUSTIFICATION = "-2+3 known accrual, agreed with <i>controller</i>"
 
 
@@ -137,7 +140,8 @@ def build_result(journals: int = 240, *, model: bool = True, top: int = 10, reje
                'USD', 2 * i + ln
         FROM range(1, $n + 1) t(i), (VALUES (1), (2)) l(ln)
     """, {"n": journals})
-    for jid, description in (("J0001", HYPERLINK), ("J0002", SCRIPT), ("J0003", PLUS_CMD), ("J0004", AT_SUM)):
+    for jid, description in (("J0001", HYPERLINK), ("J0002", SCRIPT), ("J0003", PLUS_CMD), ("J0004", AT_SUM),
+                             ("J0006", UNBROKEN)):
         con.execute("UPDATE lines SET header_description = $d WHERE journal_id = $j", {"d": description, "j": jid})
     con.execute("UPDATE lines SET entered_by = $u WHERE journal_id = 'J0005'", {"u": HOSTILE_USER})
     if extra_journal:
@@ -177,12 +181,12 @@ def build_result(journals: int = 240, *, model: bool = True, top: int = 10, reje
         INSERT INTO findings
         SELECT 'TXT-001', 'TXT', 'low', journal_id, NULL, 'Description reads: ' || header_description,
                to_json(struct_pack(header_description := header_description)), false, NULL, NULL
-        FROM journals WHERE journal_id IN ('J0001', 'J0002', 'J0003', 'J0004')
+        FROM journals WHERE journal_id IN ('J0001', 'J0002', 'J0003', 'J0004', 'J0006')
     """)
     hits = dict(con.execute("SELECT rule_id, count(*) FILTER (WHERE NOT suppressed) FROM findings GROUP BY ALL").fetchall())
     suppressed = dict(con.execute("SELECT rule_id, count(*) FILTER (WHERE suppressed) FROM findings GROUP BY ALL").fetchall())
     outcomes = [FakeOutcome(rid, title, cat, sev, hits=hits.get(rid, 0), suppressed_hits=suppressed.get(rid, 0),
-                            params={"close_lag_days": 10} if rid == "CUT-001" else {})
+                            params={"close_lag_days": 10, "keyword_pattern": UNBROKEN} if rid == "CUT-001" else {})
                 for rid, title, cat, sev in RULES]
     outcomes.append(FakeOutcome("APR-001", "Approved by the preparer", "APR", "high", status="skipped",
                                 skipped_reason="needs approved_by"))

@@ -146,6 +146,7 @@ def test_page_renders_and_its_script_runs_under_the_csp(loaded):
     assert sections == ["summary", "completeness", "charts", "review", "findings", "rules", "provenance"]
     console_errors = [e for e in browser.events if e.get("method") == "Runtime.exceptionThrown"]
     assert console_errors == []
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 1280  # long ledger words wrap
 
 
 def test_charts_are_drawn_with_real_size(loaded):

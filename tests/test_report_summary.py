@@ -104,7 +104,7 @@ def test_hits_by_user_and_period_count_journals_once_at_their_worst_severity():
     con = ledger([("A", 1, "2024-01-10", "ann"), ("B", 1, "2024-01-11", "ann"), ("C", 1, "2024-02-10", None),
                   ("D", 1, "2024-02-11", "bob")],
                  [("CUT-001", "high", "A", False), ("TXT-001", "low", "A", False), ("TXT-001", "low", "C", False),
-                  ("TXT-001", "low", "D", True)])
+                  ("TXT-001", "low", "D", True), ("INT-009", "info", "B", False)])  # suppressed and info: no flag
     users, total = summary.hits_by_user(con)
     assert total == 2
     assert users == [{"user": "ann", "journals": 2, "flagged": 1}, {"user": None, "journals": 1, "flagged": 1}]
@@ -119,4 +119,11 @@ def test_severity_counts_separate_suppressed_findings():
     rows = {r["severity"]: r for r in summary.severity_counts(con)}
     assert list(rows) == ["high", "medium", "low", "info"]
     assert (rows["high"]["findings"], rows["high"]["journals"], rows["high"]["suppressed"]) == (1, 1, 1)
+    assert summary.flagged_journal_count(con) == 1
+
+
+def test_info_findings_are_counted_but_never_flag_a_journal():
+    con = ledger([("A", 1, "2024-01-10", "u"), ("B", 1, "2024-01-11", "u")],
+                 [("INT-009", "info", "A", False), ("TXT-001", "low", "B", False)])
+    assert {r["severity"]: r["findings"] for r in summary.severity_counts(con)}["info"] == 1
     assert summary.flagged_journal_count(con) == 1

@@ -24,7 +24,7 @@ def test_summary_lists_rules_with_findings_and_groups_those_not_run():
         assert rule in text
     assert "1 rules ran and found nothing." in text  # TIM-001
     assert "not run APR-001 - skipped: needs approved_by" in text
-    assert "findings: 6 high, 3 medium, 4 low, 0 info; 10 journals flagged" in text
+    assert "findings: 6 high, 3 medium, 5 low, 0 info; 11 journals flagged" in text
 
 
 def test_summary_shows_the_top_of_the_review_list():
@@ -46,7 +46,7 @@ def test_json_summary_counts_match_the_tables():
     result = build_result()
     result.options.fail_on = "high"
     data = json.loads(json.dumps(scan_summary_dict(result, [])))
-    assert data["findings"] == {"high": 6, "medium": 3, "low": 4, "info": 0}
-    assert data["suppressed"] == 1 and data["flagged_journals"] == 10 and data["exit_code"] == 1
+    assert data["findings"] == {"high": 6, "medium": 3, "low": 5, "info": 0}
+    assert data["suppressed"] == 1 and data["flagged_journals"] == 11 and data["exit_code"] == 1
     assert {r["id"]: r["status"] for r in data["rules"]}["APR-001"] == "skipped"
     assert data["rows"] == {"read": 481, "loaded": 480, "rejected": 1}

@@ -171,7 +171,7 @@ def test_rule_sheets_share_a_row_budget_most_severe_first(tmp_path, monkeypatch)
     shown = {name: len(rows_below_header(book[name], "Journal")[1]) for name in ("CUT-001", "AMT-001", "TXT-001")}
     assert shown == {"CUT-001": 4, "AMT-001": 1, "TXT-001": 1}  # high, then medium, then low
     notes = [row[0] for row in book["TXT-001"].iter_rows(values_only=True) if row[0]]
-    assert any("showing the first 1 of 4 findings" in str(n) for n in notes)
+    assert any("showing the first 1 of 5 findings" in str(n) for n in notes)
 
 
 def test_without_the_model_the_review_sheet_says_why(tmp_path):

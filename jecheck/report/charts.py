@@ -11,7 +11,7 @@ from html import escape
 
 from .summary import Benford, PeriodEndWindow, ScoreHistogram
 
-SEVERITY_CLASSES = (("high", "sev-high"), ("medium", "sev-medium"), ("low", "sev-low"), ("info", "sev-info"))
+SEVERITY_CLASSES = (("high", "sev-high"), ("medium", "sev-medium"), ("low", "sev-low"))  # info never flags
 
 
 def _e(value) -> str:
@@ -131,8 +131,9 @@ def benford(result: Benford) -> str:
 
 
 def score_histogram(hist: ScoreHistogram) -> str:
-    """Anomaly scores in bins; journals inside the review list in red; the review cut as a dashed line."""
-    w, h, left, top, bottom, right = 560, 260, 48, 16, 220, 550
+    """Anomaly scores in bins; the review list in red, also as a rug of ticks under the axis (a few dozen
+    journals vanish in bins of thousands); the cut of the top journals by anomaly score as a dashed line."""
+    w, h, left, top, bottom, right = 560, 270, 48, 16, 220, 550
     svg = _Svg(w, h, "Distribution of anomaly scores with the review cut")
     counts = [a + b for a, b in zip(hist.in_review, hist.others)]
     axis = _axis(max(counts, default=1))
@@ -142,18 +143,23 @@ def score_histogram(hist: ScoreHistogram) -> str:
     slot = (right - left) / bins
     scale = (bottom - top) / top_value
     span = (hist.high - hist.low) or 1.0
+
+    def x_of(score: float) -> float:
+        return left + (score - hist.low) / span * (right - left)
+
     for i, (inside, total) in enumerate(zip(hist.in_review, counts)):
         lo = hist.low + span * i / bins
         tip = f"scores {lo:.3f} to {lo + span / bins:.3f}: {total:,} journals, {inside:,} in the review list"
         svg.rect(left + i * slot + 0.5, bottom - total * scale, slot - 1, total * scale, "bar muted", tip)
         svg.rect(left + i * slot + 0.5, bottom - inside * scale, slot - 1, inside * scale, "bar flagged", tip)
+    for score in hist.review_scores:
+        svg.line(x_of(score), bottom + 3, x_of(score), bottom + 11, "rug")
     for i in range(0, bins + 1, max(bins // 5, 1)):
-        svg.text(left + i * slot, bottom + 14, f"{hist.low + span * i / bins:.2f}", "tick", "middle")
+        svg.text(left + i * slot, bottom + 24, f"{hist.low + span * i / bins:.2f}", "tick", "middle")
     if hist.cut is not None:
-        x = left + (hist.cut - hist.low) / span * (right - left)
-        svg.line(x, top - 6, x, bottom, "cut")
-        svg.text(min(x + 4, right - 150), top + 4, f"top {hist.top:,} by anomaly score", "note")
-    svg.text(left + (right - left) / 2, h - 8, "anomaly score (higher = more unusual)", "tick", "middle")
+        svg.line(x_of(hist.cut), top - 6, x_of(hist.cut), bottom, "cut")
+        svg.text(min(x_of(hist.cut) + 4, right - 150), top + 4, f"top {hist.top:,} by anomaly score", "note")
+    svg.text(left + (right - left) / 2, h - 6, "anomaly score (higher = more unusual)", "tick", "middle")
     return svg.render()
 
 

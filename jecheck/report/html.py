@@ -21,6 +21,8 @@ from .files import atomic_path
 
 FINDINGS_PER_RULE = 50  # the page shows a sample per rule; the workpaper and findings.json hold all
 REVIEW_ROWS_MAX = 500
+# Columns of a rule's findings table; evidence fields of the same name are not repeated beside them.
+FINDING_COLUMNS = frozenset({"journal_id", "line_no", "message", "effective_date", "entered_by", "total_debit"})
 USER_BARS = 15
 
 STYLE = """
@@ -46,6 +48,7 @@ h3{font-size:15px;margin:0 0 6px}section > h3{margin-top:16px}
 .card.sev-low{border-top:4px solid var(--low)}.card.sev-info{border-top:4px solid var(--info)}
 table{border-collapse:collapse;width:100%;background:var(--card);font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}td.n,td.nw{overflow-wrap:normal;white-space:nowrap}
 th{background:#e9eef5;position:sticky;top:38px;cursor:pointer;white-space:nowrap}
 th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -58,8 +61,8 @@ tr:hover td{background:#f3f7fc}
 .pass{color:var(--ok);font-weight:700}.fail{color:var(--high);font-weight:700}.notrun{color:var(--muted)}
 .note{color:var(--muted);font-size:12.5px}
 .rule{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:14px;margin-top:14px}
-.rule p{margin:4px 0}
-.ev{display:inline-block;margin-right:10px}.ev .evk{color:var(--muted);font-weight:600}
+.rule p{margin:4px 0}main p{overflow-wrap:anywhere}
+.ev{margin-right:10px}.ev .evk{color:var(--muted);font-weight:600}
 ul.reasons{margin:0;padding-left:16px}
 .figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:12px}
@@ -71,7 +74,7 @@ svg.chart{width:100%;height:auto;display:block}
 svg .bar{fill:var(--bar)}svg .bar.after{fill:#9dbbd6}svg .bar.muted{fill:#b8c2cc}svg .bar.flagged{fill:var(--high)}
 svg .sev-high{fill:var(--high)}svg .sev-medium{fill:var(--medium)}svg .sev-low{fill:var(--low)}svg .sev-info{fill:var(--info)}
 svg .band{fill:#f6d7a7;opacity:.7}svg .expected{fill:none;stroke:#222;stroke-width:1.5}svg .expected-dot{fill:#222}
-svg .grid{stroke:#e3e8ee;stroke-width:1}svg .cut{stroke:#222;stroke-width:1.5;stroke-dasharray:4 3}
+svg .grid{stroke:#e3e8ee;stroke-width:1}svg .rug{stroke:var(--high);stroke-width:1.2}svg .cut{stroke:#222;stroke-width:1.5;stroke-dasharray:4 3}
 svg text{font-family:inherit}svg .tick{font-size:10px;fill:var(--muted)}svg .lbl{font-size:11px;fill:var(--ink)}
 svg .ttl{font-size:11px;font-weight:600;fill:var(--ink)}svg .note{font-size:11px;fill:var(--ink)}
 .legend{font-size:12px;color:var(--muted);margin-top:4px}.legend .key{margin-right:14px}
@@ -236,7 +239,7 @@ def _summary_section(result, rules: list[summary.RuleRow]) -> str:
         _card("Total debits", _e(_amount(pop["total_debit"]))),
         _card("Rows read / rejected", f"{_int(ingest.rows_read)} / {_int(ingest.rows_rejected)}"),
         _card("Completeness", '<span class="pass">PASS</span>' if complete else '<span class="fail">FAIL</span>'),
-        _card("Journals with findings", _int(flagged)),
+        _card("Journals flagged (low and above)", _int(flagged)),
     ]
     severity = [
         _card(f"{row['severity']} findings", f'<span data-severity="{_e(row["severity"])}">{_int(row["findings"])}</span>'
@@ -307,8 +310,9 @@ def _charts_section(result) -> str:
                 '<figure id="chart-anomaly"><figcaption>Anomaly scores and the review cut</figcaption>'
                 + charts.score_histogram(hist)
                 + charts.legend([("muted", "journals"), ("flagged", f"in the top {hist.top:,} of the review list")])
-                + '<p class="note">The review list ranks journals by risk (rule hits and anomaly score together); '
-                "the dashed line marks where the top journals by anomaly score alone begin.</p></figure>"
+                + '<p class="note">Red: the journals on the review list, also marked as ticks under the axis. '
+                "The review list ranks by risk (rule hits and anomaly score together); the dashed line marks "
+                "where the top journals by anomaly score alone would begin.</p></figure>"
             )
     users, user_total = summary.hits_by_user(con, USER_BARS)
     if users:
@@ -318,12 +322,13 @@ def _charts_section(result) -> str:
             + charts.user_bars(users) + "</figure>"
         )
     periods = summary.hits_by_period(con)
-    if any(p["high"] + p["medium"] + p["low"] + p["info"] for p in periods):
+    if any(p["high"] + p["medium"] + p["low"] for p in periods):
         figures.append(
             '<figure id="chart-periods"><figcaption>Journals with findings by period</figcaption>'
             + charts.period_bars(periods)
             + charts.legend([(cls, sev) for sev, cls in charts.SEVERITY_CLASSES])
-            + '<p class="note">Each journal counted once, at its highest unsuppressed severity.</p></figure>'
+            + '<p class="note">Each journal counted once, at its highest unsuppressed severity; info findings '
+            "are context and not counted.</p></figure>"
         )
     return f'<section id="charts"><h2>Charts</h2><div class="figs">{"".join(figures)}</div></section>'
 
@@ -346,7 +351,7 @@ def _review_section(result) -> str:
         rows.append(
             "<tr>" + _cell(_int(r["rank"]), "n", r["rank"]) + _cell(_e(r["journal_id"]))
             + _cell(_score(r["risk_score"]), "n", r["risk_score"]) + _cell(_score(r["anomaly_score"]), "n", r["anomaly_score"])
-            + _cell(_e(_day(r["effective_date"]))) + _cell(_e(r["entered_by"]))
+            + _cell(_e(_day(r["effective_date"])), "nw") + _cell(_e(r["entered_by"]))
             + _cell(_e(_amount(r["total_debit"])), "n", r["total_debit"]) + _cell(_e(r["header_description"]), "wrap")
             + _cell(rules) + _cell(_reasons(r["reasons"]), "wrap why") + "</tr>"
         )
@@ -362,7 +367,8 @@ def _review_section(result) -> str:
     )
 
 
-def _evidence(text: str | None) -> str:
+def _evidence(text: str | None, shown: frozenset[str]) -> str:
+    """Evidence fields as "name value" pairs, leaving out those the table already shows."""
     try:
         values = json.loads(text) if text else {}
     except ValueError:
@@ -370,7 +376,7 @@ def _evidence(text: str | None) -> str:
     if not isinstance(values, dict):
         return _e(text)
     return "".join(f'<span class="ev"><span class="evk">{_e(k)}</span> {_e(v if not isinstance(v, (dict, list)) else json.dumps(v))}'
-                   "</span>" for k, v in values.items() if v is not None)
+                   "</span>" for k, v in values.items() if v is not None and k not in shown)
 
 
 def _findings_section(result, rules: list[summary.RuleRow]) -> str:
@@ -390,9 +396,9 @@ def _findings_section(result, rules: list[summary.RuleRow]) -> str:
                           if f["suppressed"] else "")
             rows.append(
                 "<tr>" + _cell(_e(f["journal_id"])) + _cell(_int(f["line_no"]), "n", f["line_no"])
-                + _cell(_e(f["message"]), "wrap") + _cell(_e(_day(f["effective_date"])))
+                + _cell(_e(f["message"]), "wrap") + _cell(_e(_day(f["effective_date"])), "nw")
                 + _cell(_e(f["entered_by"])) + _cell(_e(_amount(f["total_debit"])), "n", f["total_debit"])
-                + _cell(_evidence(f["evidence"]), "wrap") + _cell(suppressed, "wrap") + "</tr>"
+                + _cell(_evidence(f["evidence"], FINDING_COLUMNS), "wrap") + _cell(suppressed, "wrap") + "</tr>"
             )
         shown = (f"Showing {frame.height:,} of {total:,} findings; all are in report.xlsx (sheet {_e(rule.id)}) "
                  "and findings.json." if total > frame.height else f"All {total:,} findings shown.")

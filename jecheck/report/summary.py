@@ -1,6 +1,7 @@
 """The figures both reports show, computed by DuckDB, so the workpaper and the page tell one story.
 
-A "flagged" journal has at least one unsuppressed finding. Every function returns a small Python
+A "flagged" journal has at least one unsuppressed finding of low severity or above (info findings are
+context for the population: listed, never counted as flags, as in the review ranking). Every function returns a small Python
 structure or a bounded polars frame; nothing here loops over ledger rows.
 """
 
@@ -29,7 +30,8 @@ BENFORD_BANDS = ((0.006, "close conformity"), (0.012, "acceptable conformity"), 
 BENFORD_MIN_AMOUNTS = 300
 BENFORD_MIN_MAGNITUDES = 3  # distinct powers of ten the amounts must span
 
-_FLAGGED = "SELECT DISTINCT journal_id FROM findings WHERE NOT suppressed AND journal_id IS NOT NULL"
+_FLAGGED = ("SELECT DISTINCT journal_id FROM findings "
+            "WHERE NOT suppressed AND severity <> 'info' AND journal_id IS NOT NULL")
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pl.DataFrame:
@@ -364,6 +366,7 @@ class ScoreHistogram:
     others: tuple[int, ...]
     cut: float | None  # lowest anomaly score among the top `top` journals by anomaly score
     top: int
+    review_scores: tuple[float, ...]  # anomaly scores of the journals ranked 1..top
 
 
 def anomaly_histogram(con: duckdb.DuckDBPyConnection, top: int, bins: int = 30) -> ScoreHistogram | None:
@@ -385,8 +388,11 @@ def anomaly_histogram(con: duckdb.DuckDBPyConnection, top: int, bins: int = 30) 
     in_review, others = [0] * bins, [0] * bins
     for b, inside, outside in counts:
         in_review[b], others[b] = inside, outside
+    review_scores = tuple(float(v) for (v,) in con.execute(
+        "SELECT anomaly_score FROM review WHERE rank <= $top AND isfinite(anomaly_score) ORDER BY rank",
+        {"top": top}).fetchall())
     return ScoreHistogram(float(low), float(high), tuple(in_review), tuple(others),
-                          None if cut is None else float(cut), top)
+                          None if cut is None else float(cut), top, review_scores)
 
 
 def hits_by_user(con: duckdb.DuckDBPyConnection, limit: int = 15) -> tuple[list[dict], int]:
@@ -402,21 +408,20 @@ def hits_by_user(con: duckdb.DuckDBPyConnection, limit: int = 15) -> tuple[list[
 
 
 def hits_by_period(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Per period: flagged journals by their highest severity, and all journals."""
+    """Per period: flagged journals by their highest severity (high, medium, low), and all journals."""
     rows = con.execute("""
         WITH worst AS (
-            SELECT journal_id,
-                   max(list_position(['info', 'low', 'medium', 'high'], severity)) AS level
-            FROM findings WHERE NOT suppressed AND journal_id IS NOT NULL GROUP BY journal_id
+            SELECT journal_id, max(list_position(['low', 'medium', 'high'], severity)) AS level
+            FROM findings WHERE NOT suppressed AND severity <> 'info' AND journal_id IS NOT NULL
+            GROUP BY journal_id
         )
         SELECT j.period_key, min(j.period_start) AS start, count(*) AS journals,
-               count(*) FILTER (WHERE w.level = 4), count(*) FILTER (WHERE w.level = 3),
-               count(*) FILTER (WHERE w.level = 2), count(*) FILTER (WHERE w.level = 1)
+               count(*) FILTER (WHERE w.level = 3), count(*) FILTER (WHERE w.level = 2),
+               count(*) FILTER (WHERE w.level = 1)
         FROM journals j LEFT JOIN worst w USING (journal_id)
         GROUP BY j.period_key ORDER BY start NULLS LAST, j.period_key
     """).fetchall()
-    return [{"period": p, "journals": n, "high": h, "medium": m, "low": lo, "info": i}
-            for p, _, n, h, m, lo, i in rows]
+    return [{"period": p, "journals": n, "high": h, "medium": m, "low": lo} for p, _, n, h, m, lo in rows]
 
 
 def completeness_details(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple[str, str, int, pl.DataFrame]]:

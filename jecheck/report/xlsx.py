@@ -312,7 +312,7 @@ def _summary_sheet(sheet: _Sheet, result, rules: list[summary.RuleRow], sheet_na
         ("First effective date", pop["first_date"]), ("Last effective date", pop["last_date"]),
         ("Periods", pop["periods"]), ("Total debits", pop["total_debit"]), ("Total credits", pop["total_credit"]),
         ("Entities", pop["entities"]), ("Accounts used", pop["accounts"]), ("Sources", pop["sources"]),
-        ("Preparers", pop["preparers"]), ("Journals with findings", summary.flagged_journal_count(con)),
+        ("Preparers", pop["preparers"]), ("Journals flagged (low and above)", summary.flagged_journal_count(con)),
     ])
     sheet.skip()
 
@@ -480,7 +480,7 @@ def _completeness_sheet(sheet: _Sheet, result, row_cap: int) -> None:
 
 def _profile_sheet(sheet: _Sheet, con, row_cap: int) -> None:
     sheet.title("Profile of the population")
-    sheet.note("Flagged journals have at least one unsuppressed finding.")
+    sheet.note("Flagged journals have at least one unsuppressed finding of low severity or above.")
     for heading, frame in (("By preparer (entered by)", summary.profile_by_user(con).head(row_cap)),
                            ("By source", summary.profile_by_source(con).head(row_cap)),
                            ("By period", summary.profile_by_period(con).head(row_cap))):
