@@ -113,6 +113,12 @@ class Planter:
         cents = self.cents() if cents is None else cents
         return self.manual(day, self.pair(debit, ACCRUED, cents), kwargs.pop("header", header), label, **kwargs)
 
+    def quarter_end_month(self) -> int:
+        """A month ending a quarter, with a month after it in the ledger (any such month if none ends one)."""
+        if any(p.number % 3 == 0 for p in self.cal.months[:-1]):
+            return self.month(hi_margin=1, where=lambda p: p.number % 3 == 0)
+        return self.month(hi_margin=1)
+
     def closed_at(self, month: int) -> int:
         return self.cal.months[month].closed_at
 
@@ -161,8 +167,10 @@ class Planter:
             accrual = self.manual(day, self.pair(debit, ACCRUED, cents), "Month-end accrual - utilities and services",
                                   None, effective=period_end)
             if variant == "not_reversed":
+                accrual.rev_ind = 2  # marked for automatic reversal (Oracle ACCRUAL_REV_FLAG), never reversed
                 accrual.labels.append(self.label("CUT-002", "accrual_not_reversed",
-                                                 f"period-end accrual of {_date(period_end)} never reversed"))
+                                                 f"period-end accrual of {_date(period_end)} marked to be reversed, "
+                                                 "but no reversal was ever posted"))
                 continue
             if variant == "partially_reversed":
                 back = int(cents * self.rng.uniform(0.4, 0.7))
@@ -182,24 +190,29 @@ class Planter:
                                                  f"accrual of {_date(period_end)} reversed only on {_date(late_day)}"))
 
     def _window_dressing(self) -> None:
-        """Revenue booked on the last day of a quarter and reversed in the first days of the next."""
-        m = self.month(hi_margin=1, where=lambda p: p.number % 3 == 0) if any(
-            p.number % 3 == 0 for p in self.cal.months[:-1]) else self.month(hi_margin=1)
+        """Revenue booked on the last day of a quarter and reversed in the first days of the next.
+
+        Both journals are also manual entries to receivables and revenue, which ACC-005 should see.
+        """
+        m = self.quarter_end_month()
         period_end = self.cal.months[m].end
         last_day = int(self.cal.business_days_of(m)[-1])
         cents = self.cents(40_000, 0.5)
         reverse_day = self.bday(m + 1, 0, 3)
-        self.manual(last_day, self.pair("1100", "4000", cents), "Revenue adjustment - shipments in transit",
-                    self.label("CUT-002", "reversed_early_next_period",
-                               f"revenue booked {_date(period_end)} and reversed by an unlinked reciprocal entry "
-                               f"on {_date(reverse_day)}"), effective=period_end, preparer="TBROOKS")
-        self.manual(reverse_day, self.pair("4000", "1100", cents), "Reverse revenue adjustment",
-                    self.label("CUT-002", "early_reversal", f"reverses the revenue booked on {_date(period_end)}"),
+        manual_revenue = self.label("ACC-005", "manual_to_system_account",
+                                    "manual entry to receivables and revenue (a quarter-end revenue adjustment)")
+        booked = self.manual(last_day, self.pair("1100", "4000", cents), "Revenue adjustment - shipments in transit",
+                             self.label("CUT-002", "reversed_early_next_period",
+                                        f"revenue booked {_date(period_end)} and reversed by an unlinked reciprocal "
+                                        f"entry on {_date(reverse_day)}"), effective=period_end, preparer="TBROOKS")
+        booked.labels.append(manual_revenue)
+        self.manual(reverse_day, self.pair("4000", "1100", cents), "Reverse revenue adjustment", manual_revenue,
                     preparer="TBROOKS")
 
     def cut_003(self) -> None:
+        """Billing invoices booked on a period's last business day but dated in the next (quarter ends first)."""
         for _ in range(self.count):
-            m = self.month(hi_margin=1)
+            m = self.quarter_end_month()
             day = int(self.cal.business_days_of(m)[-1])
             document = self.bday(m + 1, 0, 3)
             customer = f"C{int(self.rng.integers(1, 200)):05d}"
@@ -259,19 +272,24 @@ class Planter:
                                          f"{period.number - 1}"), period=period.number - 1)
 
     def cut_008(self) -> None:
-        """A burst of scrap-sales invoices in a period's last two business days, far above the daily norm."""
-        daily_norm = self.ctx.account_month[self.ctx.cp.vocab.accounts.code("4300")] / 21
-        months = [m for m in range(self.months) if self.cal.months[m].number % 3 == 0] or list(range(self.months))
+        """Invoices piling up in a period's last three days, many times the account's daily norm.
+
+        One spike per low-volume revenue account, so that the account's other period ends stay normal.
+        """
+        accounts = ("4300", "4200", "4100", "4020")
+        months = [m for m in range(self.months) if self.cal.months[m].number % 3 == 0]
         months += [m for m in range(self.months) if m not in months]
-        for m in months[:min(self.count, self.months)]:
-            last_days = self.cal.business_days_of(m)[-2:]
+        for account, m in list(zip(accounts, months))[:self.count]:
+            daily_norm = self.ctx.account_month[self.ctx.cp.vocab.accounts.code(account)] / 21
+            period = self.cal.months[m]
+            last_days = self.cal.business_days_of(m)
+            last_days = last_days[last_days > period.end - 3]
             for _ in range(4):
-                day = int(self.rng.choice(last_days))
-                cents = int(daily_norm * self.rng.uniform(6, 10)) + int(self.rng.integers(1, 99))
-                self.manual(day, self.pair("1100", "4300", cents), "Scrap metal sale",
+                cents = int(daily_norm * self.rng.uniform(10, 15)) + int(self.rng.integers(1, 99))
+                self.manual(int(self.rng.choice(last_days)), self.pair("1100", account, cents), "Customer invoice",
                             self.label("CUT-008", "period_end_activity_spike",
-                                       f"one of four scrap-sales invoices in the last two business days of "
-                                       f"{self.cal.months[m].label}, together about 30x the account's daily norm"),
+                                       f"one of four invoices to {account} in the last three days of {period.label}, "
+                                       "together about 50 times the account's daily norm"),
                             source="SD", manual=False, preparer="GTAYLOR", approver="EMARTIN",
                             customer=f"C{int(self.rng.integers(1, 50)):05d}")
 
@@ -460,6 +478,7 @@ class Planter:
                         self.label("INT-001", "unbalanced", text), system_lines=correct)
 
     def int_002(self) -> None:
+        """The same vendor invoice keyed twice, days apart; the second keying is the anomaly."""
         for _ in range(self.count):
             m = self.month()
             day = self.bday(m, 0, 12)
@@ -467,15 +486,14 @@ class Planter:
             cents = self.cents(2500, 0.6)
             vendor = f"V{int(self.rng.integers(1, 300)):05d}"
             document = day - int(self.rng.integers(0, 5))
-            first = None
             for entered_day in (day, second_day):
-                spec = self.manual(entered_day, self.pair("6230", "2000", cents), "Vendor invoice", None,
-                                   effective=day, source="AP", manual=False, preparer="CLOPEZ", approver="KWONG",
-                                   vendor=vendor, document=document)
-                spec.labels.append(self.label("INT-002", "duplicate_entry",
-                                              "same vendor invoice booked twice" + (
-                                                  "" if first is None else f" (keyed again {_date(second_day)})")))
-                first = spec
+                duplicate = entered_day == second_day
+                self.manual(entered_day, self.pair("6230", "2000", cents), "Vendor invoice",
+                            self.label("INT-002", "duplicate_entry",
+                                       f"vendor invoice of {_date(document)} keyed again on {_date(second_day)}")
+                            if duplicate else None,
+                            effective=day, source="AP", manual=False, preparer="CLOPEZ", approver="KWONG",
+                            vendor=vendor, document=document)
 
     def int_003(self) -> None:
         for i in range(self.count):
@@ -485,7 +503,8 @@ class Planter:
                     key=self.ctx.next_key(), lines=[], effective=day, entered_at=self.at(day), source="GJ",
                     manual=True, entered_by=None, approved_by=None, approved_at=None, header=None, emit=False,
                     in_log=False, labels=[self.label("INT-003", "number_gap",
-                                                     "journal number never used: a gap in the sequence")]))
+                                                     "the journal number before this one was never used",
+                                                     on_next_journal=True)]))
             else:
                 first = self.routine(day, self.label("INT-003", "duplicate_number",
                                                      "two different entries share this journal number"))
@@ -493,6 +512,12 @@ class Planter:
                              share_with=first.key)
 
     def int_004(self) -> None:
+        """Journals the system holds (trial balance, control totals) and the extract lost.
+
+        Each is labelled for the trial-balance difference it leaves on each account (INT-004), for
+        the control totals that list it (INT-005) and for the gap in the numbering (INT-003, on the
+        journal numbered after it).
+        """
         for _ in range(self.count):
             m = self.month()
             day = self.bday(m)
@@ -501,9 +526,12 @@ class Planter:
             for account, amount, _ in spec.lines:
                 spec.labels.append(self.label(
                     "INT-004", "missing_from_extract",
-                    f"journal in the system (trial balance, control totals) but not in the extract: "
-                    f"{account} {amount / 100:,.2f} in period {period.label}",
-                    account=account, period=period.label))
+                    f"journal in the system but not in the extract: {account} {amount / 100:,.2f} "
+                    f"in period {period.label}", account=account, period=period.label))
+            spec.labels.append(self.label("INT-005", "missing_from_extract",
+                                          "in the system's control totals but not in the extract"))
+            spec.labels.append(self.label("INT-003", "number_gap", "the journal number before this one is a "
+                                          "journal the extract lost", on_next_journal=True))
 
     def int_005(self) -> None:
         for i in range(self.count):
@@ -581,20 +609,23 @@ class Planter:
                          cents=value * 100)
 
     def amt_002(self) -> None:
-        endings = (3_999, 6_999, 7_999, 12_999, 17_999, 33_999)
-        for i in range(self.count):
-            if i % 2 == 0:
-                cents = self.cents(4500)
-                user = str(self.rng.choice(STAFF))
-                for debit in ("6320", "6340", "6230"):
-                    self.manual(self.bday(self.month()), self.pair(debit, ACCRUED, cents), "Accrue vendor invoice",
-                                self.label("AMT-002", "repeated_amount",
-                                           f"one of three entries by {user} for exactly {cents / 100:,.2f}"),
-                                preparer=user)
-            else:
-                value = endings[i // 2 % len(endings)]
-                self.routine(self.bday(self.month()), self.label("AMT-002", "ending_999", f"{value:,}.00 ends in 999"),
-                             cents=value * 100)
+        """Repeated amounts: one amount three times to the same account in one period. Recurring endings:
+        EBLAKE, who otherwise books a monthly amortization, keys amounts ending in 999."""
+        for _ in range(max(1, self.count // 2)):
+            cents = self.cents(4500)
+            user = str(self.rng.choice(STAFF))
+            m = self.month()
+            for debit in ("6320", "6340", "6230"):
+                self.manual(self.bday(m), self.pair(debit, ACCRUED, cents), "Accrue vendor invoice",
+                            self.label("AMT-002", "repeated_amount",
+                                       f"one of three entries by {user} crediting {ACCRUED} exactly "
+                                       f"{cents / 100:,.2f} in {self.cal.months[m].label}"), preparer=user)
+        thousands = [k for k in range(2, 100) if not any(0.94 * t <= k * 1000 - 1 < t for t in APPROVAL_THRESHOLDS)]
+        for k in self.rng.permutation(thousands)[:max(3, self.count // 2)]:
+            value = int(k) * 1000 - 1
+            self.routine(self.bday(self.month()), self.label("AMT-002", "ending_999",
+                                                             f"{value:,}.00: one of EBLAKE's amounts ending in 999"),
+                         cents=value * 100, preparer="EBLAKE")
 
     def amt_003(self) -> None:
         largest_cap = max(t.cap for t in self.ctx.profile.templates) * 100
@@ -612,11 +643,11 @@ class Planter:
         accounts = ("6330", "6310", "6300")
         for i in range(self.count):
             account = accounts[i % len(accounts)]
-            cents = int(self.typical_line(account) * self.rng.uniform(150, 250)) + int(self.rng.integers(1, 99))
+            cents = int(self.typical_line(account) * self.rng.uniform(1500, 3000)) + int(self.rng.integers(1, 99))
             self.manual(self.bday(self.month()), self.pair(account, ACCRUED, cents),
                         f"Accrue {self.name(account).lower()}",
                         self.label("AMT-004", "outside_account_range",
-                                   f"{cents / 100:,.2f} to {account}, about 200 times its usual line amount"))
+                                   f"{cents / 100:,.2f} to {account}, about 2,000 times its usual line amount"))
 
     def typical_line(self, account: str) -> float:
         """Median cents of an ordinary line to `account` (the first template that posts to it)."""
@@ -627,7 +658,7 @@ class Planter:
     def amt_005(self) -> None:
         """One user whose amounts mostly start with 6, 7 or 8: they do not follow Benford's law."""
         for _ in range(BENFORD_JOURNALS):
-            cents = int(self.rng.uniform(6.0, 8.99) * 10 ** int(self.rng.integers(4, 6)))
+            cents = int(self.rng.uniform(6.0, 8.99) * 10 ** int(self.rng.integers(4, 7)))  # $60 to $89,900
             if cents % 100 == 0:
                 cents += 7
             self.manual(self.bday(self.month()), self.pair("6420", ACCRUED, cents), "Project cost accrual",
@@ -677,8 +708,9 @@ class Planter:
                                    f"the only posting to {account} {self.name(account)}"))
 
     def acc_002(self) -> None:
-        pairs = (("6320", "2120"), ("6240", "2610"), ("6000", "1310"), ("6340", "2220"), ("6210", "1320"),
-                 ("6800", "2210"))
+        # Busy accounts on both sides; the credits are only ever credited by reclassifications among 63xx.
+        pairs = (("6210", "6340"), ("6230", "6320"), ("6420", "6300"), ("5300", "6330"), ("6400", "6310"),
+                 ("6220", "6300"))
         for debit, credit in pairs[:min(self.count, len(pairs))]:
             self.manual(self.bday(self.month()), self.pair(debit, credit, self.cents(2500)),
                         f"Reclass {self.name(debit).lower()}",
@@ -731,9 +763,9 @@ class Planter:
         for i in range(self.count):
             header = headers[i % len(headers)]
             spec = self.routine(self.bday(self.month()), self.label("TXT-001", "missing_description",
-                                                                    f"description {header!r}"), header=header)
-            if header is None:
-                spec.lines = [(account, amount, None) for account, amount, _ in spec.lines]
+                                                                    f"description {header!r}, no line text"),
+                                header=header)
+            spec.lines = [(account, amount, None) for account, amount, _ in spec.lines]
 
     def txt_002(self) -> None:
         headers = ("Plug to balance inventory rollforward", "Per CFO - reduce reserve",

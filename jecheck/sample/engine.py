@@ -385,7 +385,7 @@ class _State:
         for spec in specs:
             journal_id = int(ids[np.searchsorted(keys, spec.key)])
             self.spec_ids[spec.key] = journal_id
-            self.labels += [(str(journal_id), label) for label in spec.labels]
+            self.labels += [(str(journal_id + label.on_next_journal), label) for label in spec.labels]
         rank = np.empty(len(keys), dtype=np.int64)
         rank[order] = np.arange(len(keys))
 

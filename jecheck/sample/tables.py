@@ -101,6 +101,7 @@ class Label:
     description: str
     account: str | None = None  # for trial-balance differences: the account and period that differ
     period: str | None = None
+    on_next_journal: bool = False  # a gap in the numbering is reported on the journal numbered after it
 
 
 @dataclass
