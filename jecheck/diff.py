@@ -7,8 +7,9 @@ Findings are matched by rule and journal (for a rule without a journal, such as 
 rule, by rule and the `account` in its evidence). Only open findings count: a finding that is
 suppressed in the new scan is "gone" (with the suppression's justification), and one whose
 suppression was lifted is "new". "Changed" means the same rule and journal, still open, with a
-different severity, different lines or a different message. Review entries are matched by journal:
-new to the list, gone from it, or changed when their rule IDs differ.
+different severity or different lines; a message alone is no change, since many restate population
+figures ("1 of 15,017 journals") that move whenever the ledger grows. Review entries are matched by
+journal: new to the list, gone from it, or changed when their rule IDs differ.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class FindingChange:
     journal_id: str
     severity: str
     lines: str
-    message: str
+    message: str  # the new scan's message (the old one's for a finding that is gone)
     detail: str
 
 
@@ -154,8 +155,8 @@ _FINDINGS_SQL = """
     classified AS (
         SELECT *, CASE WHEN is_open AND NOT was_open THEN 'new'
                        WHEN was_open AND NOT is_open THEN 'gone'
-                       WHEN is_open AND (old_severity IS DISTINCT FROM new_severity OR old_lines <> new_lines
-                                         OR old_message IS DISTINCT FROM new_message) THEN 'changed' END AS change
+                       WHEN is_open AND (old_severity IS DISTINCT FROM new_severity OR old_lines <> new_lines)
+                       THEN 'changed' END AS change
         FROM paired
     )
     SELECT change, rule_id, journal_id, coalesce(new_severity, old_severity),
@@ -170,8 +171,7 @@ _FINDINGS_SQL = """
                         THEN 'severity ' || old_severity || ' -> ' || new_severity END,
                    CASE WHEN old_lines <> new_lines
                         THEN 'lines ' || CASE WHEN old_lines = '' THEN '-' ELSE old_lines END || ' -> '
-                             || CASE WHEN new_lines = '' THEN '-' ELSE new_lines END END,
-                   CASE WHEN old_message IS DISTINCT FROM new_message THEN 'was: ' || old_message END)
+                             || CASE WHEN new_lines = '' THEN '-' ELSE new_lines END END)
            END
     FROM classified WHERE change IS NOT NULL
     ORDER BY list_position(['new', 'changed', 'gone'], change),

@@ -70,6 +70,8 @@ def test_changed_severity_and_lines_are_described(tmp_path):
     result = build_result()
     result.con.execute("UPDATE findings SET severity = 'medium' WHERE rule_id = 'TXT-001' AND journal_id = 'J0001'")
     result.con.execute("UPDATE findings SET line_no = 2 WHERE rule_id = 'AMT-001' AND journal_id = 'J0021'")
+    result.con.execute("UPDATE findings SET message = 'Entered after close (1 of 241 journals)' "
+                       "WHERE rule_id = 'CUT-001' AND journal_id = 'J0002'")  # restated figures: no change
     write_findings_json(result, tmp_path / "new" / "findings.json")
     changed = {(f.rule_id, f.journal_id): f.detail for f in diff_scans(tmp_path / "old", tmp_path / "new").findings
                if f.change == "changed"}
@@ -156,9 +158,8 @@ def test_cli_prints_ledger_text_literally(tmp_path):
 
     scan(tmp_path / "old")
     tmp_path.joinpath("new").mkdir()
-    result = build_result()
-    result.con.execute("UPDATE findings SET message = '[red]pay[/red] me' WHERE rule_id = 'CUT-001' "
-                       "AND journal_id = 'J0001'")
+    result = build_result(extra_journal=True)
+    result.con.execute("UPDATE findings SET message = '[red]pay[/red] me' WHERE journal_id = 'X9999'")
     write_findings_json(result, tmp_path / "new" / "findings.json")
     run = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["diff", str(tmp_path / "old"), str(tmp_path / "new")])
     assert "[red]pay[/red] me" in run.output
