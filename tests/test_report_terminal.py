@@ -50,3 +50,10 @@ def test_json_summary_counts_match_the_tables():
     assert data["suppressed"] == 1 and data["flagged_journals"] == 11 and data["exit_code"] == 1
     assert {r["id"]: r["status"] for r in data["rules"]}["APR-001"] == "skipped"
     assert data["rows"] == {"read": 481, "loaded": 480, "rejected": 1}
+
+
+def test_review_table_shows_the_first_reason_and_counts_the_rest():
+    result = build_result()
+    result.con.execute("UPDATE review SET reasons = [repeat('x', 200), 'second', 'third'] WHERE rank = 1")
+    text = printed(result)
+    assert "x" * 87 + "... (+2 more)" in text and "second" not in text

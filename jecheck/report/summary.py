@@ -158,7 +158,8 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int, *, top: int | None =
         SELECT r.rank, r.journal_id, r.risk_score, r.anomaly_score, r.percentile,
                j.effective_date, j.period_key, j.entered_at, j.entered_by, j.approved_by, j.source,
                j.line_count, j.total_debit, j.header_description,
-               array_to_string(r.rule_ids, ', ') AS rule_ids, array_to_string(r.reasons, '; ') AS reasons
+               array_to_string(r.rule_ids, ', ') AS rule_ids, array_to_string(r.reasons, '; ') AS reasons,
+               r.reasons[1] AS first_reason, len(r.reasons) AS reason_count
         FROM review r LEFT JOIN journals j USING (journal_id)
         {where}
         ORDER BY r.rank LIMIT $limit

@@ -13,6 +13,7 @@ from rich.table import Table
 from . import summary
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+WHY_CHARS = 90  # the review table shows each journal's first reason up to this length
 
 
 def print_scan_summary(result, console: Console, top: int, written: list[Path] | None = None) -> None:
@@ -60,7 +61,7 @@ def print_scan_summary(result, console: Console, top: int, written: list[Path] |
         for r in frame.iter_rows(named=True):
             review.add_row(str(r["rank"]), escape(str(r["journal_id"])), f"{r['risk_score']:.3f}",
                            f"{r['anomaly_score']:.3f}" if r["anomaly_score"] is not None else "",
-                           escape(r["rule_ids"] or ""), escape(r["reasons"] or ""))
+                           escape(r["rule_ids"] or ""), escape(_why(r["first_reason"], r["reason_count"])))
         console.print(review)
     counts = {row["severity"]: row["findings"] for row in summary.severity_counts(con)}
     ran = sum(r.status == "ran" for r in rules)
@@ -71,6 +72,14 @@ def print_scan_summary(result, console: Console, top: int, written: list[Path] |
     )
     if written:
         console.print("Wrote " + ", ".join(escape(str(p)) for p in written))
+
+
+def _why(first: str | None, count: int | None) -> str:
+    """The first reason, shortened, and how many more the reports give."""
+    if not first:
+        return ""
+    text = first if len(first) <= WHY_CHARS else first[: WHY_CHARS - 3] + "..."
+    return text + (f" (+{count - 1} more)" if count and count > 1 else "")
 
 
 def scan_summary_dict(result, written: list[Path]) -> dict:
