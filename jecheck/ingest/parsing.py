@@ -14,7 +14,6 @@ from ..schema import AMOUNT_TYPE
 from .readers import quote_literal
 
 _SPACE = r"[\s\x{a0}\x{2007}\x{202f}\x{feff}]"  # whitespace, non-breaking spaces, byte-order mark
-_WIDE_SPACE_CODES = (160, 8199, 8239, 65279)  # code points of the non-breaking spaces and the BOM
 ZERO_DATE_SENTINEL = "0001-01-01"  # what all-zero dates (00000000, 0000-00-00) parse to: a placeholder
 
 NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
@@ -49,11 +48,11 @@ def clean(column: str, sql_type: str) -> str:
     """The cleaned cell: trimmed text with blanks as NULL; typed columns as they are."""
     if sql_type != "VARCHAR":
         return column
-    # A cheap test of the first and last character picks the few cells that need the costly regex.
-    # (`<= 32` sends control characters to the regex too, which leaves them; short IN lists plan fast)
-    padded = " OR ".join(f"{end} <= 32 OR {end} IN {_WIDE_SPACE_CODES}"
-                         for end in (f"ascii({column})", f"ascii(reverse({column}))"))
-    return (f"CASE WHEN {padded} OR {column} = 'NULL' "
+    # A cheap test (first or last character outside 33..159: spaces, controls, non-breaking spaces,
+    # and harmlessly any other non-ASCII letter) picks the few cells that need the costly regex.
+    # Of the forms measured this was fastest on Parquet and close to fastest on CSV.
+    ends = " OR ".join(f"NOT (ascii({end}) BETWEEN 33 AND 159)" for end in (column, f"reverse({column})"))
+    return (f"CASE WHEN {ends} OR {column} = 'NULL' "
             f"THEN nullif(nullif(regexp_replace({column}, '^{_SPACE}+|{_SPACE}+$', '', 'g'), ''), 'NULL') "
             f"ELSE nullif({column}, '') END")
 
@@ -185,6 +184,9 @@ def is_strftime(date_format: str | None) -> bool:
 
 
 def _day_month_formats(order: str, year: str) -> list[str]:
+    """strptime formats for d/m/y cells; YMD only changes two-digit forms (24/01/31 = 2024-01-31)."""
+    if order == "YMD":
+        order = "MDY" if year == "%Y" else order
     date_part = {"DMY": f"%d/%m/{year}", "MDY": f"%m/%d/{year}", "YMD": "%y/%m/%d"}[order]
     return [date_part + suffix for suffix in _TIME_SUFFIXES]
 
