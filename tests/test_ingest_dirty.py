@@ -209,3 +209,26 @@ def test_rejects_file_is_written_without_live_formulas(tmp_path):
     text = out.read_text()
     assert text.splitlines()[0] == "source_file,source_row,reason,raw"
     assert "cannot read '=1+1' as a number" in text and ",=" not in text
+
+
+def test_trailing_delimiters_are_not_extra_fields(tmp_path):
+    path = tmp_path / "gl.csv"
+    path.write_text("journal_id,account,amount,effective_date,,\n"
+                    "J1,1000,5,2024-01-31,\n"
+                    "J1,2000,-5,2024-01-31,,,\n"
+                    "J2,2000,-5,2024-01-31,,,x\n")
+    con, report = load_paths(path)
+    assert (report.rows_loaded, report.rows_rejected) == (2, 1)
+    assert rejects(con)[3].startswith("row: more than 6 fields")
+
+
+def test_unknown_debit_credit_code_is_rejected_with_the_codes(tmp_path):
+    header = ["Journal_ID", "GL_Account_Number", "Amount", "Amount_Credit_Debit_Indicator", "Effective_Date"]
+    path = write_text(tmp_path / "gl.csv", header, [["J1", "1", "5", "X", "20240101"], ["J1", "1", "0", "", "20240101"],
+                                                    ["J2", "1", "5", "", "20240101"]])
+    mapping = tmp_path / "map.toml"
+    mapping.write_text("[dc_codes]\ndebit = [\"S'oll\"]\ncredit = [\"H\"]\n")
+    con, report = load_paths(path, map_file=str(mapping))
+    assert rejects(con) == {1: "dc_indicator: 'X' is neither debit S'OLL; credit H",
+                            3: "dc_indicator: empty, so the sign of the amount is unknown"}
+    assert rows(con, "SELECT amount FROM lines") == [(Decimal("0"),)]

@@ -305,12 +305,12 @@ def _read_text(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, relation: s
             con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv({quote_literal(path)}, "
                         f"{common}, columns={_varchar_columns(width)})")
         except duckdb.Error:
-            # Some rows are malformed: re-read serially with one spare column, so that a short row
-            # shows as a missing last field (NULL; empty fields read as '') and a long row fills the spare.
+            # Some rows are malformed: re-read serially with two spare columns, so that a short row
+            # shows as a missing field (NULL; empty fields read as '') and a long row fills the spares.
             try:
                 con.execute(
                     f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv({quote_literal(path)}, {common}, "
-                    f"columns={_varchar_columns(width + 1)}, null_padding=true, parallel=false, "
+                    f"columns={_varchar_columns(width + 2)}, null_padding=true, parallel=false, "
                     f"strict_mode=false, nullstr={quote_literal(_NULL_SENTINEL)})")
             except duckdb.Error as exc:
                 raise DataError(f"{info.name} cannot be read as {_delimiter_name(info.delimiter)}-delimited text "
@@ -321,12 +321,15 @@ def _read_text(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, relation: s
             os.unlink(temporary)
     columns = ", ".join(f"c{i}" for i in range(width))
     if has_bad:
-        last, spare = f"c{width - 1}", f"c{width}"
-        bad = (f"CASE WHEN {spare} IS NOT NULL THEN 'row: more than {width} fields where the header has {width} "
+        # One empty extra field is a trailing delimiter, and trailing unnamed header columns may be absent.
+        named = [i for i, name in enumerate(sniffed.columns) if not re.fullmatch(r"column_\d+", name)]
+        last = f"c{named[-1] if named else width - 1}"
+        too_many = f"(c{width + 1} IS NOT NULL OR c{width} <> '')"
+        bad = (f"CASE WHEN {too_many} THEN 'row: more than {width} fields where the header has {width} "
                f"(a value holding the delimiter?)' WHEN {last} IS NULL THEN 'row: fewer than {width} fields where "
                f"the header has {width}' END")
         con.execute(f"CREATE OR REPLACE VIEW {quote_ident(relation)} AS SELECT rowid + 1 AS __row, {columns}, "
-                    f"{bad} AS __bad, CASE WHEN {spare} IS NOT NULL OR {last} IS NULL THEN "
+                    f"{bad} AS __bad, CASE WHEN {too_many} OR {last} IS NULL THEN "
                     f"'row: wrong number of fields' END AS __bad_kind FROM {table}")
     else:
         con.execute(f"CREATE OR REPLACE VIEW {quote_ident(relation)} AS SELECT rowid + 1 AS __row, {columns} "

@@ -326,7 +326,7 @@ def _ledger_finals(spec: StageSpec, finals: dict[str, str], reasons: list[tuple[
         reasons.append((
             f"CASE WHEN {unsigned} AND {indicator} IS NULL THEN 'dc_indicator: empty, so the sign of the amount is "
             f"unknown' WHEN {unsigned} AND {indicator} NOT IN {parsing.in_list(debit_codes + credit_codes)} THEN "
-            f"'dc_indicator: ' || {_shown(_v('dc_indicator'), 'VARCHAR')} || ' is neither {codes}' END",
+            f"'dc_indicator: ' || {_shown(_v('dc_indicator'), 'VARCHAR')} || {quote_literal(' is neither ' + codes)} END",
             f"CASE WHEN {unsigned} AND ({indicator} IS NULL OR {indicator} NOT IN "
             f"{parsing.in_list(debit_codes + credit_codes)}) THEN 'dc_indicator: not a debit or credit code' END"))
     if "reversal_indicator" not in sources and ({"reversing_flag", "reversed_flag"} & set(sources)):
