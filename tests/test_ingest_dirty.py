@@ -232,3 +232,21 @@ def test_unknown_debit_credit_code_is_rejected_with_the_codes(tmp_path):
     assert rejects(con) == {1: "dc_indicator: 'X' is neither debit S'OLL; credit H",
                             3: "dc_indicator: empty, so the sign of the amount is unknown"}
     assert rows(con, "SELECT amount FROM lines") == [(Decimal("0"),)]
+
+
+def test_more_written_forms(tmp_path):
+    con, report = load_paths(ledger(tmp_path, ["1 234,50", "-2,5", "7"], dates=["Jan 31, 2024", "31-JAN-24", "31 Jan 2024"],
+                                    delimiter=";"))
+    assert report.decimal_comma and report.rows_rejected == 0
+    assert rows(con, "SELECT amount, effective_date FROM lines ORDER BY source_row") == [
+        (Decimal("1234.50"), dt.date(2024, 1, 31)), (Decimal("-2.5"), dt.date(2024, 1, 31)),
+        (Decimal("7"), dt.date(2024, 1, 31))]
+
+
+def test_unreadable_yes_no_flag_is_rejected(tmp_path):
+    path = write_text(tmp_path / "gl.csv", HEADER + ["is_manual"],
+                      [["J1", "1", "5", "2024-01-31", "Y"], ["J2", "1", "5", "2024-01-31", "maybe"],
+                       ["J3", "1", "5", "2024-01-31", ""]])
+    con, _ = load_paths(path)
+    assert rows(con, "SELECT journal_id, is_manual FROM lines ORDER BY 1") == [("J1", True), ("J3", None)]
+    assert rejects(con) == {2: "is_manual: cannot read 'maybe' as yes or no"}

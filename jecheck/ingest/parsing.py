@@ -29,7 +29,8 @@ DATE_PATTERNS: dict[str, str] = {
     "YYYY-MM-DD": r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([ T].*)?",
     "dd/mm/yyyy": r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}( .*)?",
     "dd/mm/yy": r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2}( .*)?",
-    "DD-MON-YYYY": r"\d{1,2}[- ][A-Za-z]{3,9}[- ,]+\d{2,4}( .*)?",
+    "DD-MON-YYYY": r"\d{1,2}[- ][A-Za-z]{3,9}[- ,]+\d{4}( .*)?",
+    "DD-MON-YY": r"\d{1,2}[- ][A-Za-z]{3,9}[- ,]+\d{2}( .*)?",
     "MON DD, YYYY": r"[A-Za-z]{3,9}\.? \d{1,2},? \d{4}( .*)?",
     "Excel serial": r"\d{1,5}(\.\d+)?",
 }
@@ -213,8 +214,8 @@ def timestamp(cell: str, sql_type: str, order: str, patterns: set[str] | None = 
                       "AS TIMESTAMP)",
         "dd/mm/yyyy": f"try_strptime({_slashed(t)}, {sql_list(_day_month_formats(order, '%Y'))})",
         "dd/mm/yy": f"try_strptime({_slashed(t)}, {sql_list(_day_month_formats(order, '%y'))})",
-        "DD-MON-YYYY": f"try_strptime(regexp_replace({t}, '[ ,]+', '-', 'g'), "
-                       f"{sql_list([d + s.replace(' ', '-') for d in ('%d-%b-%Y', '%d-%b-%y', '%d-%B-%Y') for s in _TIME_SUFFIXES])})",
+        "DD-MON-YYYY": _month_name_date(t, ("%d-%b-%Y", "%d-%B-%Y")),
+        "DD-MON-YY": _month_name_date(t, ("%d-%b-%y", "%d-%B-%y")),
         "MON DD, YYYY": f"try_strptime(regexp_replace({t}, '[.,]', '', 'g'), "
                         f"{sql_list([d + s for d in ('%b %d %Y', '%B %d %Y') for s in _TIME_SUFFIXES])})",
         "Excel serial": f"TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST({t} AS DOUBLE) * 86400000000) "
@@ -226,6 +227,12 @@ def timestamp(cell: str, sql_type: str, order: str, patterns: set[str] | None = 
     if is_strftime(user_format):
         parsed = f"coalesce(try_strptime({t}, {quote_literal(user_format)}), {parsed})"
     return Parsed(parsed, "as a date")
+
+
+def _month_name_date(t: str, date_formats: tuple[str, ...]) -> str:
+    """31-JAN-2024, 31 Jan 2024, 31-JAN-24 10:00:00 (separators made '-' up to the time)."""
+    normalised = f"regexp_replace({t}, '^(\\d{{1,2}})[- ]([A-Za-z]+)[- ,]+(\\d+)', '\\1-\\2-\\3')"
+    return f"try_strptime({normalised}, {sql_list([d + s for d in date_formats for s in _TIME_SUFFIXES])})"
 
 
 def drop_impossible(value: str) -> str:
