@@ -17,6 +17,7 @@ from jecheck.cli import main
 from jecheck.diff import diff_scans
 
 ADDED = "100099999"
+RULES = ("CUT", "APR")  # the categories of the planted late, unapproved entries: enough for the loop, and quick
 JUSTIFICATION = "Audit adjustment agreed with the engagement partner"
 
 
@@ -25,7 +26,7 @@ def loop(repo_root, tmp_path_factory):
     """(old folder, new folder, the added journal's model, the suppressed finding)."""
     root = tmp_path_factory.mktemp("loop")
     sample = repo_root / "sample_ledgers" / "locker_co_fy2004"
-    old = scanned(sample / "locker_co_fy2004.parquet", root / "old", top=30, seed=3)
+    old = scanned(sample / "locker_co_fy2004.parquet", root / "old", top=30, seed=3, select=RULES)
     findings = json.loads((old / "findings.json").read_text())["findings"]
     high = [f for f in findings if f["severity"] == "high" and f["journal_id"] and not f["suppressed"]]
     copied, suppressed = high[0]["journal_id"], high[-1]
@@ -42,7 +43,7 @@ def loop(repo_root, tmp_path_factory):
     suppress = today / "suppress.yaml"
     suppress.write_text(yaml.safe_dump([{"rule": suppressed["rule_id"], "journal": suppressed["journal_id"],
                                          "justification": JUSTIFICATION, "reviewer": "E2E"}]))
-    new = scanned(today / "ledger.parquet", root / "new", top=30, seed=3, suppress=str(suppress))
+    new = scanned(today / "ledger.parquet", root / "new", top=30, seed=3, select=RULES, suppress=str(suppress))
     return old, new, copied, suppressed
 
 
