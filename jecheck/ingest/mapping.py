@@ -30,11 +30,10 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import DataError, UsageError
+from ..errors import UsageError
 from ..schema import CONTEXT_TABLES, LINE_COLUMNS
 from .layouts import (
     CONTEXT_LAYOUTS,
-    CONTEXT_OPTION,
     HELPER_KINDS,
     LEDGER_LAYOUTS,
     LEDGER_LAYOUTS_BY_NAME,
@@ -374,7 +373,3 @@ def _toml(value) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)
-
-
-def context_label(context: str) -> str:
-    return CONTEXT_OPTION[context]
