@@ -34,12 +34,21 @@ def test_sap_acdoca(tmp_path):
              "003", "31.03.2024", "28.03.2024", "SA", "MKELLER", "", "CC10", "X", ""]]
     con, report = load_paths(write_text(tmp_path / "acdoca.csv", header, body, delimiter=";"))
     assert report.layout == "sap_acdoca" and report.decimal_comma
+    assert not any("ledgers" in w for w in report.warnings)
     assert lines(con, "journal_id, line_no, account, amount, effective_date, document_date, period, "
                       "reversal_indicator, segment1") == [
         ("1000-100000007-2024", 1, "400000", Decimal("-1500"), dt.date(2024, 3, 31), dt.date(2024, 3, 28), "003",
          "1", None),
         ("1000-100000007-2024", 2, "110000", Decimal("1500"), dt.date(2024, 3, 31), dt.date(2024, 3, 28), "003",
          "1", "CC10")]
+
+
+def test_acdoca_with_several_ledgers_warns(tmp_path):
+    header = ["RLDNR", "RBUKRS", "GJAHR", "BELNR", "DOCLN", "RACCT", "HSL", "BUDAT"]
+    body = [[ledger, "1000", "2024", "7", line, account, amount, "20240331"] for ledger in ("0L", "2L")
+            for line, account, amount in (("1", "400000", "-5"), ("2", "110000", "5"))]
+    _, report = load_paths(write_text(tmp_path / "acdoca.csv", header, body))
+    assert any("2 ledgers (0L, 2L)" in w for w in report.warnings)
 
 
 def test_oracle_gl(tmp_path):

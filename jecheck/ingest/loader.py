@@ -204,6 +204,8 @@ def _read_ledger(con: duckdb.DuckDBPyConnection, plan: LedgerPlan, report: Inges
         relation, types, has_bad = _join_sap(con, plan, raws, report, scratch)
     else:
         relation, types, has_bad = raws[0].relation, raws[0].types, raws[0].has_bad_column
+    if plan.resolution.layout.name == "sap_acdoca":
+        _warn_several_ledgers(con, plan, relation, report)
     rows_model = plan.resolution.layout.rows
     if rows_model != "flat":
         relation, has_bad = _report_rows(con, plan, relation, types, has_bad, rows_model, report, scratch)
@@ -263,6 +265,18 @@ def _join_sap(con, plan: LedgerPlan, raws: list[readers.RawTable], report: Inges
                                "malformed; the first header of each document was used")
     types = lines_raw.types + [header_raw.types[i] for i in extra]
     return "__sap_lines", types, True
+
+
+def _warn_several_ledgers(con, plan: LedgerPlan, relation: str, report: IngestReport) -> None:
+    """ACDOCA repeats every document once per ledger (0L, 2L...): loading several double-counts."""
+    index = next((i for i, c in enumerate(plan.columns) if norm(c) == "rldnr"), None)
+    if index is None:
+        return
+    ledgers = [v for (v,) in con.execute(f"SELECT DISTINCT trim(CAST(c{index} AS VARCHAR)) AS v "
+                                         f"FROM {quote_ident(relation)} WHERE c{index} IS NOT NULL ORDER BY v").fetchall()]
+    if len(ledgers) > 1:
+        report.warnings.append(f"the extract holds {len(ledgers)} ledgers ({', '.join(ledgers[:5])}) and ACDOCA repeats "
+                               "every document in each; extract the leading ledger (0L) only")
 
 
 def _sap_key(alias: str, raw: readers.RawTable, index: dict[str, int], name: str) -> str:
