@@ -209,7 +209,7 @@ class _Sheet:
         elif kind == "score":
             self.ws.write_number(row, col, value, f.score)
         elif kind == "amount":
-            self.ws.write_number(row, col, float(value), f.amount)
+            self.ws.write_number(row, col, float(value), f.amount)  # float(): pairs() passes Decimals
         elif kind in ("date", "datetime") and value.year < 1900:
             self.text(row, col, value.isoformat())  # Excel cannot show dates before 1900
         elif kind == "date":
@@ -243,6 +243,8 @@ class _Sheet:
         header_row = self.header([_label(n) for n in names] + list(extra_headers),
                                  names + list(extra_headers))
         kinds = [_kind(frame.schema[n]) for n in names]
+        # Excel holds doubles: convert exact amounts once, column-wise, not cell by cell.
+        frame = frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
         for i, values in enumerate(frame.iter_rows()):
             for col, (value, kind) in enumerate(zip(values, kinds)):
                 self.value(self.row, col, value, kind)
