@@ -76,3 +76,31 @@ def test_parquet_without_rows_is_an_error(tmp_path):
     path = write_parquet(tmp_path / "empty.parquet", CANONICAL + " WHERE false")
     with pytest.raises(DataError, match="no data rows"):
         load(duckdb.connect(), LoadOptions(paths=(str(path),)))
+
+
+def test_ads_parquet_with_integer_dates_and_float_amounts(tmp_path):
+    path = write_parquet(tmp_path / "ads.parquet", """
+        SELECT * FROM (VALUES
+          (100000000, 1, 473000, 9770.52::DOUBLE, 'S', 20070101, 20070122, 91500),
+          (100000000, 2, 113100, 9770.52::DOUBLE, 'H', 20070101, 20070122, 91500)
+        ) t(Journal_ID, Journal_ID_Line_Number, GL_Account_Number, Amount, Amount_Credit_Debit_Indicator,
+            Effective_Date, Entered_Date, Entered_Time)""")
+    con, report = load_paths(path)
+    assert report.layout == "ads_flat"
+    assert rows(con, "SELECT journal_id, account, amount, effective_date, entered_at FROM lines ORDER BY line_no") == [
+        ("100000000", "473000", Decimal("9770.52"), dt.date(2007, 1, 1), dt.datetime(2007, 1, 22, 9, 15)),
+        ("100000000", "113100", Decimal("-9770.52"), dt.date(2007, 1, 1), dt.datetime(2007, 1, 22, 9, 15))]
+    assert report.date_formats["effective_date"] == "YYYYMMDD"
+
+
+def test_damaged_data_page_is_a_one_sentence_error(tmp_path):
+    path = write_parquet(tmp_path / "damaged.parquet",
+                         "SELECT 'J' || i AS journal_id, '1000' AS account, i::DECIMAL(18,2) AS amount, "
+                         "DATE '2024-01-01' AS effective_date FROM range(200000) t(i)")
+    content = bytearray(path.read_bytes())
+    middle = len(content) // 3
+    content[middle:middle + 2000] = b"\xff" * 2000  # footer intact, a data page destroyed
+    path.write_bytes(bytes(content))
+    with pytest.raises(DataError, match=r"damaged\.parquet could not be read to the end .*check that the file is "
+                                        r"complete"):
+        load(duckdb.connect(), LoadOptions(paths=(str(path),)))

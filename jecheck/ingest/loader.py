@@ -8,6 +8,8 @@ into `rejects`; load context files the same way; count what the report must show
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,23 +150,11 @@ def load(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> IngestReport:
     con.execute(REJECTS_DDL)
     scratch: list[str] = []  # every temporary table and view, dropped at the end
     try:
-        relation, types, has_bad = _read_ledger(con, plan, report, scratch)
-        source_file = plan.files[0].info.name
-        spec_stage = StageSpec(
-            relation=relation, columns=plan.columns, types=types, has_bad=has_bad, layout=res.layout,
-            sources=res.sources, context=None, required_nonempty=("journal_id",),
-            date_format=plan.date_format, decimal_comma=plan.decimal_comma, dc_codes=plan.dc_codes,
-            manual_codes=plan.manual_codes)
-        staged = load_table(con, spec_stage, "lines", LINE_COLUMNS, source_file)
-        report.rows_read, report.rows_rejected = staged.rows, staged.rejected
-        report.rows_loaded = staged.rows - staged.rejected
-        report.reject_reasons = staged.reject_kinds
-        report.placeholder_dates = staged.placeholders
-        report.date_formats = staged.date_formats
-        report.decimal_comma = staged.decimal_comma
-        report.warnings += staged.warnings
+        with _unreadable_as_data_error(plan.label):
+            _load_lines(con, plan, report, scratch)
         for name, path in options.context_files().items():
-            report.context[name] = _load_context(con, name, path, options, spec, report, scratch)
+            with _unreadable_as_data_error(f"{CONTEXT_OPTION[name]} {Path(path).name}"):
+                report.context[name] = _load_context(con, name, path, options, spec, report, scratch)
         if "is_manual" not in res.sources and report.context.get("sources") and report.context["sources"].rows_loaded:
             _manual_from_source_listing(con, report)
         report.out_of_range_dates = _out_of_range(con)
@@ -177,6 +167,34 @@ def load(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> IngestReport:
     if options.rejects_file:
         write_rejects(con, options.rejects_file)
     return report
+
+
+def _load_lines(con: duckdb.DuckDBPyConnection, plan: LedgerPlan, report: IngestReport, scratch: list[str]) -> None:
+    res = plan.resolution
+    relation, types, has_bad = _read_ledger(con, plan, report, scratch)
+    spec = StageSpec(
+        relation=relation, columns=plan.columns, types=types, has_bad=has_bad, layout=res.layout,
+        sources=res.sources, context=None, required_nonempty=("journal_id",), date_format=plan.date_format,
+        decimal_comma=plan.decimal_comma, dc_codes=plan.dc_codes, manual_codes=plan.manual_codes)
+    staged = load_table(con, spec, "lines", LINE_COLUMNS, plan.files[0].info.name)
+    report.rows_read, report.rows_rejected = staged.rows, staged.rejected
+    report.rows_loaded = staged.rows - staged.rejected
+    report.reject_reasons = staged.reject_kinds
+    report.placeholder_dates = staged.placeholders
+    report.date_formats = staged.date_formats
+    report.decimal_comma = staged.decimal_comma
+    report.warnings += staged.warnings
+
+
+@contextmanager
+def _unreadable_as_data_error(label: str) -> Iterator[None]:
+    """A file DuckDB fails on mid-read (a damaged data page...) is a data error, not a traceback."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0][:200]
+        raise DataError(f"{label} could not be read to the end ({first}); check that the file is complete "
+                        "(run with --debug to see where)") from exc
 
 
 def _drop(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
