@@ -63,7 +63,8 @@ def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, 
                  quiet, as_json, **ledger_kwargs):
     """Load LEDGER (or a SAP BKPF + BSEG pair), check completeness, run the rules and the model, write reports."""
     from ..report import write_outputs
-    from ..report.terminal import print_scan_summary
+    from ..report.progress import scan_progress
+    from ..report.terminal import print_scan_summary, scan_summary_dict
     from ..scan import ScanOptions, run_scan
 
     options = ScanOptions(
@@ -73,19 +74,13 @@ def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, 
         period=period, baseline=_baseline(baseline), seed=seed, top=top, threads=threads,
         memory_limit=memory_limit, model=not no_model,
     )
-    result = run_scan(options)
-    written = write_outputs(result, out_dir)
+    with scan_progress(quiet=quiet, as_json=as_json) as progress:
+        result = run_scan(options, progress=progress)
+        written = write_outputs(result, out_dir, progress=progress)
     if as_json:
-        click.echo(json.dumps({
-            "rows": {"read": result.ingest.rows_read, "loaded": result.ingest.rows_loaded,
-                     "rejected": result.ingest.rows_rejected},
-            "rules": [{"id": o.id, "status": o.status, "hits": o.hits} for o in result.rules],
-            "outputs": [str(p) for p in written], "exit_code": result.exit_code(),
-        }, indent=1))
+        click.echo(json.dumps(scan_summary_dict(result, written), indent=1, default=str))
     elif not quiet:
-        console = _console()
-        print_scan_summary(result, console, top=min(top, 20))
-        console.print("Wrote " + ", ".join(str(p) for p in written))
+        print_scan_summary(result, _console(), top=min(top, 20), written=written)
     sys.exit(result.exit_code())
 
 
