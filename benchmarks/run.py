@@ -247,7 +247,7 @@ def bench_size(lines: int, args: argparse.Namespace, run_check: bool) -> tuple[d
     shutil.rmtree(out_dir, ignore_errors=True)
     log(f"scanning {lines:,} lines")
     scan = run_measured(scan_command(ledger, out_dir, args.threads, memory_limit), ledger.parent)
-    if scan.returncode not in (0, 1):  # 1 only means findings at or above --fail-on
+    if scan.returncode not in (0, 1) or not (out_dir / "findings.json").exists():  # 1: findings >= --fail-on
         record["error"] = scan.failure()
         log(f"scan failed: {record['error']}")
         return record, None
@@ -272,7 +272,7 @@ def bench_size(lines: int, args: argparse.Namespace, run_check: bool) -> tuple[d
         shutil.rmtree(variant_dir, ignore_errors=True)
         variant_cmd = scan_command(ledger, variant_dir, None, memory_limit, CHECK_VARIANT)
         variant = run_measured(variant_cmd, ledger.parent)
-        if variant.returncode not in (0, 1):
+        if variant.returncode not in (0, 1) or not (variant_dir / "findings.json").exists():
             check = {"error": variant.failure()}
         else:
             check = compare_scans(finding_keys(read_findings_json(out_dir)),
