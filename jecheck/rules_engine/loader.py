@@ -63,7 +63,8 @@ def read_pack(pack_dir: str | os.PathLike, *, builtin: bool | None = None) -> Pa
 def load_pack(pack_dir: str | os.PathLike, *, builtin: bool | None = None) -> tuple[Pack, list[Rule]]:
     """One pack and every rule in it, validated; RuleError on the first invalid file."""
     pack = read_pack(pack_dir, builtin=builtin)
-    return pack, [parse_rule_file(path, pack) for path in rule_files(pack.path)]
+    # Spark portability is for `jecheck rules lint`/`test`; proving it on every scan costs seconds.
+    return pack, [parse_rule_file(path, pack, check_portability=False) for path in rule_files(pack.path)]
 
 
 def load_rules(extra_dirs: Iterable[str | os.PathLike] = (), *, include_builtin: bool = True) -> RuleSet:

@@ -37,14 +37,18 @@ def message_placeholders(template: str) -> list[str]:
     return PLACEHOLDER.findall(template)
 
 
-def parse_rule_file(path: Path, pack: Pack) -> Rule:
-    """Load and validate one rule file of `pack`; RuleError names file:line and the fix."""
+def parse_rule_file(path: Path, pack: Pack, *, check_portability: bool = True) -> Rule:
+    """Load and validate one rule file of `pack`; RuleError names file:line and the fix.
+
+    `check_portability=False` skips proving the SQL translates to Spark (a scan does; lint does not).
+    """
     doc = load_yaml(path)
-    return _RuleReader(doc, Path(path), pack).read()
+    return _RuleReader(doc, Path(path), pack, check_portability).read()
 
 
 class _RuleReader:
-    def __init__(self, doc: YamlDoc, path: Path, pack: Pack) -> None:
+    def __init__(self, doc: YamlDoc, path: Path, pack: Pack, check_portability: bool = True) -> None:
+        self.check_portability = check_portability
         self.doc = doc
         self.path = path
         self.pack = pack
@@ -214,7 +218,7 @@ class _RuleReader:
 
     def check_sql(self, sql: str, message: str, params: dict[str, Param], grain: str) -> None:
         try:
-            facts = check_sql(sql)
+            facts = check_sql(sql, check_portability=self.check_portability)
         except SqlProblem as problem:
             self.fail(("sql",), str(problem))
         for name in params:
