@@ -30,6 +30,7 @@ MIN_FIT_JOURNALS = 20
 FIT_SAMPLE_CAP = 100_000
 CHUNK_ROWS = 65_536  # journals streamed from DuckDB per scoring chunk
 REASONS_PER_ENTRY = 3
+REASON_SHARE = 0.25  # a later reason must carry at least this share of the first reason's contribution
 
 
 @dataclass
@@ -37,8 +38,8 @@ class ModelOptions:
     """How to fit and score. `period`/`baseline` are periods.period_key values (e.g. '2025-06')."""
 
     seed: int = 42
-    n_estimators: int = 200
-    max_samples: int | str = 256
+    n_estimators: int = 100
+    max_samples: int | str = 4096
     threads: int | None = None  # None = every core this process may use
     period: str | None = None
     baseline: tuple[str, str] | None = None  # (first, last), inclusive
@@ -89,7 +90,7 @@ def score(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> ModelReport:
     threads = options.threads or available_cores()
     fit_periods = _create_scope(con, options)
     counts = column_counts(con)
-    feature_sql.build_features(con, counts)
+    part_of = feature_sql.build_features(con, counts)
     used, dropped = _choose_features(con, counts)
     n_fit, n_scope = con.execute(
         "SELECT count(*) FILTER (WHERE in_fit), count(*) FILTER (WHERE in_scope) FROM model_features"
@@ -114,8 +115,8 @@ def score(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> ModelReport:
         report.max_samples = forest.samples_per_tree
         _score_in_chunks(con, forest, names, medians)
         reason_sql.create_reference(con, baseline=options.baseline is not None)
-        reason_sql.render(con, names)
-        _create_scores(con)
+        reason_sql.render(con, names, part_of, REASONS_PER_ENTRY)
+        _create_scores(con, names)
     report.scored = n_scope
     _drop_work_tables(con)
     report.duration_s = round(time.perf_counter() - started, 3)
@@ -223,66 +224,65 @@ def _fit_matrix(con: duckdb.DuckDBPyConnection, names: list[str], medians: np.nd
 
 def _score_in_chunks(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names: list[str],
                      medians: np.ndarray) -> None:
-    """Stream the journals under review from DuckDB, score them, keep scores and each one's top reasons."""
-    reader = con.sql(
-        f"SELECT jkey, {_feature_columns(names)} FROM model_features WHERE in_scope"
-    ).to_arrow_reader(CHUNK_ROWS)
-    results, picks = [], []
+    """Stream the journals under review from DuckDB; keep each one's score and its top reasons' features.
+
+    Creates `model_results(jkey, anomaly_score, feature_1, contribution_1, ...)`: feature_k is the
+    index in `names` of the k-th reason, NULL when there is none.
+    """
+    reader = con.sql(f"SELECT jkey, {_feature_columns(names)} FROM model_features WHERE in_scope").to_arrow_reader(
+        CHUNK_ROWS)
+    batches = []
     for batch in reader:
         X, missing = _matrix(batch, names, medians)
         anomaly, contribution = forest_mod.score(forest, X)
-        keys = batch.column("jkey").to_numpy()
-        results.append(pa.record_batch([pa.array(keys), pa.array(anomaly)], names=["jkey", "anomaly_score"]))
-        picks.append(_top_reasons(keys, contribution, missing))
-    _load(con, "model_results", results, pa.schema([("jkey", pa.int64()), ("anomaly_score", pa.float64())]))
-    _load(con, "model_picks", picks, pa.schema([
-        ("jkey", pa.int64()), ("reason_rank", pa.int8()), ("feature_idx", pa.int16()),
-        ("contribution", pa.float32()),
-    ]))
+        columns = {"jkey": pa.array(batch.column("jkey").to_numpy()), "anomaly_score": pa.array(anomaly)}
+        columns.update(_top_reasons(contribution, missing))
+        batches.append(pa.record_batch(list(columns.values()), names=list(columns)))
+    schema = pa.schema([("jkey", pa.int64()), ("anomaly_score", pa.float64())] + [
+        field for k in range(1, REASONS_PER_ENTRY + 1)
+        for field in ((f"feature_{k}", pa.int16()), (f"contribution_{k}", pa.float32()))
+    ])
+    table = pa.Table.from_batches([b.cast(schema) for b in batches], schema=schema)
+    con.register("model_results_arrow", table)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE model_results AS SELECT * FROM model_results_arrow")
+    finally:
+        con.unregister("model_results_arrow")
 
 
-def _top_reasons(keys: np.ndarray, contribution: np.ndarray, missing: np.ndarray) -> pa.RecordBatch:
-    """Up to REASONS_PER_ENTRY features per row with the largest positive contribution (imputed values never)."""
+def _top_reasons(contribution: np.ndarray, missing: np.ndarray) -> dict[str, pa.Array]:
+    """Per row, the features with the largest contributions: positive, at least REASON_SHARE of the first.
+
+    A feature whose value was missing (and imputed) is never a reason.
+    """
     contribution = np.where(missing, -np.inf, contribution)
     k = min(REASONS_PER_ENTRY, contribution.shape[1])
     order = np.argsort(-contribution, axis=1, kind="stable")[:, :k]
     top = np.take_along_axis(contribution, order, axis=1)
-    rows, ranks = np.nonzero(top > 0)
-    return pa.record_batch([
-        pa.array(keys[rows]),
-        pa.array((ranks + 1).astype(np.int8)),
-        pa.array(order[rows, ranks].astype(np.int16)),
-        pa.array(top[rows, ranks].astype(np.float32)),
-    ], names=["jkey", "reason_rank", "feature_idx", "contribution"])
+    kept = (top > 0) & (top >= REASON_SHARE * top[:, :1])
+    columns = {}
+    for j in range(REASONS_PER_ENTRY):
+        keep = kept[:, j] if j < k else np.zeros(len(top), dtype=bool)
+        columns[f"feature_{j + 1}"] = pa.array(order[:, j].astype(np.int16) if j < k else np.zeros(len(top), np.int16),
+                                               mask=~keep)
+        columns[f"contribution_{j + 1}"] = pa.array(top[:, j].astype(np.float32) if j < k else
+                                                    np.zeros(len(top), np.float32), mask=~keep)
+    return columns
 
 
-def _load(con: duckdb.DuckDBPyConnection, name: str, batches: list[pa.RecordBatch], schema: pa.Schema) -> None:
-    """Copy Arrow batches into a DuckDB temp table."""
-    table = pa.Table.from_batches([b.cast(schema) for b in batches], schema=schema)
-    view = f"{name}_arrow"
-    con.register(view, table)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}")
-    finally:
-        con.unregister(view)
-
-
-def _create_scores(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("""
+def _create_scores(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    reasons = ", ".join(f"reason_{k}" for k in range(1, REASONS_PER_ENTRY + 1))
+    con.execute(f"""
         CREATE OR REPLACE TABLE scores AS
-        SELECT f.journal_id, s.anomaly_score,
-               100.0 * cume_dist() OVER (ORDER BY s.anomaly_score) AS percentile,
-               coalesce(r.reasons, CAST([] AS VARCHAR[])) AS reasons
-        FROM model_results s
-        JOIN model_features f ON f.jkey = s.jkey
-        LEFT JOIN (SELECT jkey, list(reason ORDER BY reason_rank) AS reasons
-                   FROM model_reasons GROUP BY jkey) r ON r.jkey = s.jkey
+        SELECT journal_id, anomaly_score, 100.0 * cume_dist() OVER (ORDER BY anomaly_score) AS percentile,
+               [x FOR x IN [{reasons}] IF x IS NOT NULL] AS reasons
+        FROM model_reasons
     """)
-    con.execute("""
-        CREATE OR REPLACE TABLE score_reasons AS
-        SELECT f.journal_id, r.reason_rank, r.feature, r.contribution, r.reason
-        FROM model_reasons r JOIN model_features f ON f.jkey = r.jkey
-    """)
+    con.execute("CREATE OR REPLACE TABLE score_reasons AS " + " UNION ALL ".join(
+        f"SELECT journal_id, {k} AS reason_rank, $names[feature_{k} + 1] AS feature, "
+        f"contribution_{k} AS contribution, reason_{k} AS reason FROM model_reasons WHERE feature_{k} IS NOT NULL"
+        for k in range(1, REASONS_PER_ENTRY + 1)
+    ), {"names": names})
 
 
 def _create_empty_scores(con: duckdb.DuckDBPyConnection) -> None:
@@ -300,7 +300,9 @@ def _create_empty_scores(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table in ("model_picks", "model_results", "model_reasons", "model_feature_names", "model_account_labels",
-                  "model_reference", "model_features", "model_pairs", "model_segments", "model_journal_accounts",
-                  "model_line_keys", "model_reference_size", "model_journals"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    """Drop every temporary table this module made (all named model_...)."""
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'model_')"
+    ).fetchall()
+    for (table,) in tables:
+        con.execute(f'DROP TABLE IF EXISTS temp."{table}"')

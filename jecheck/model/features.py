@@ -1,12 +1,20 @@
 """Per-journal features for the anomaly model, computed set-based in DuckDB.
 
 Every feature is one number per journal. Categorical values (accounts, account pairs, users,
-sources, segments, weekdays, hours, keywords) are encoded by rarity, never one-hot:
-``log10(N / (k + 1))`` where N is the number of journals in the reference population and k how
-many *other* reference journals share the value (a journal never counts itself, so a value seen
-once in the whole ledger scores like a value never seen in a baseline). A NULL value is a value
-of its own: an entry without a preparer is unusual exactly when most entries have one. A journal
-with several values (its accounts, its pairs) takes its rarest one.
+sources, segments, weekday-hour slots, keywords) are encoded by rarity, never one-hot:
+``log10(max(1, C / (k + 1)))``, the decades by which a value is rarer than a common one, where k
+is how many *other* reference journals share the value (a journal never counts itself, so a value
+seen once in the whole ledger scores like a value never seen in a baseline) and C, the count that
+makes a value common, is 1 % of the reference journals (at least 5). Every common value scores 0:
+how common it is carries no information, and a feature that is flat for ordinary entries lets the
+forest's splits find the rare ones sooner. A NULL value is a value
+of its own: an entry without a preparer is unusual exactly when most entries have one (segments
+excepted: a line without a segment value is simply not counted). A journal with several values
+(its accounts, its pairs) takes its rarest one.
+
+Related signals share one feature where they belong together (weekday and hour of entry; lines and
+distinct accounts): an isolation forest picks split features at random, so every extra feature
+dilutes the chance that the one which sets an entry apart is tried early on its path.
 
 The reference population is the one the model fits on (`in_fit`): the whole ledger, or the
 baseline periods. Each feature also keeps evidence columns (``<feature>__<what>``) that the
@@ -23,6 +31,9 @@ from dataclasses import dataclass
 import duckdb
 
 SEGMENTS = tuple(f"segment{i}" for i in range(1, 6))
+# A value shared by this many reference journals is common: its rarity is 0.
+COMMON_SHARE = 0.01
+COMMON_MIN_JOURNALS = 5
 # Accounts of a journal kept when pairing them: bounds the pairs of very wide journals.
 PAIR_ACCOUNT_LIMIT = 20
 
@@ -63,15 +74,14 @@ _DESCRIPTIONS = ("header_description", "line_description")
 BASE_FEATURES: tuple[Feature, ...] = (
     Feature("amount_size", "size of the entry: log10 of its total debits"),
     Feature("amount_vs_account", "largest amount posted to an account relative to that account's median"),
-    Feature("line_count", "number of lines"),
-    Feature("account_count", "number of distinct accounts"),
+    Feature("lines_and_accounts", "number of lines and of distinct accounts (log10 of each, added)"),
     Feature("account_rarity", "rarity of the entry's least-used account"),
     Feature("account_pair_rarity", "rarity of the entry's least-used pair of accounts (with their debit/credit side)"),
     Feature("preparer_rarity", "rarity of the preparer", (("entered_by",),)),
     Feature("preparer_account_rarity", "rarity of the preparer posting to each account", (("entered_by",),)),
     Feature("source_rarity", "rarity of the source (journal type)", (("source",),)),
-    Feature("weekday_rarity", "rarity of the weekday it was entered (its effective date without entry times)"),
-    Feature("hour_rarity", "rarity of the hour of day it was entered", (("entered_at",),)),
+    Feature("entry_time_rarity", "rarity of the weekday and hour it was entered (its effective date's weekday "
+                                 "without entry times)"),
     Feature("days_to_period_end", "days from entry (or effective date) to its period's end; negative = after"),
     Feature("entry_lag_days", "days from effective date to entry; negative = entered before", (("entered_at",),)),
     Feature("approval_lag_days", "days from entry to approval", (("entered_at",), ("approved_at",))),
@@ -84,7 +94,8 @@ BASE_FEATURES: tuple[Feature, ...] = (
 
 
 ALL_FEATURES: tuple[Feature, ...] = BASE_FEATURES + (
-    Feature("segment_rarity", "rarity of the entry's least-used segment value (cost centre, vendor...)", (SEGMENTS,)),
+    Feature("segment_rarity", "rarity of the entry's least-used segment value (cost centre, vendor...)",
+            (SEGMENTS,)),
     Feature("segment_account_rarity", "rarity of the entry's least-used pairing of a segment value and an account",
             (SEGMENTS,)),
 )
@@ -99,11 +110,11 @@ def available(feature: Feature, column_counts: dict[str, int]) -> str | None:
 
 
 def _rarity(others: str) -> str:
-    return f"log10((SELECT n FROM model_reference_size) / ({others} + 1.0))"
+    return f"log10(greatest(1.0, (SELECT common FROM model_reference_size) / ({others} + 1.0)))"
 
 
 def _rarest(name: str, keys: dict[str, str], source: str) -> str:
-    """Per journal, the rarest value of `keys` among its rows in `source` (which has jkey and in_fit).
+    """Per journal, the rarest value of `keys` among its rows in `source` (jkey, in_fit, one row per value).
 
     Each distinct value gets a count over the reference journals and a rank in value order; the
     journal keeps the value minimising (count of other journals, rank), coded as one integer.
@@ -113,7 +124,7 @@ def _rarest(name: str, keys: dict[str, str], source: str) -> str:
     join_on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM v.{k}" for k in keys)
     evidence = ", ".join(f"c.{k} AS {name}__{k}" for k in keys)
     return f"""
-        WITH v AS (SELECT DISTINCT jkey, in_fit, {key_exprs} FROM {source}),
+        WITH v AS (SELECT jkey, in_fit, {key_exprs} FROM {source}),
         c AS (SELECT {key_names}, count(*) FILTER (WHERE in_fit) AS n,
                      row_number() OVER (ORDER BY {key_names}) AS rk
               FROM v GROUP BY {key_names}),
@@ -137,6 +148,29 @@ def _journal_category(name: str, value: str) -> str:
     """
 
 
+# The weekday-hour slot of entry (weekday of the effective date, no hour, without entry times); the
+# weekday's and the hour's own counts are kept so the sentence can say which part is unusual.
+_ENTRY_TIME = f"""
+    WITH v AS (
+        SELECT jkey, in_fit, entered_at, dayname(coalesce(entered_at, effective_date)) AS weekday,
+               hour(entered_at) AS hour
+        FROM model_journals
+    ), slots AS (SELECT weekday, hour, count(*) FILTER (WHERE in_fit) AS n FROM v GROUP BY ALL),
+    weekdays AS (SELECT weekday, count(*) FILTER (WHERE in_fit) AS n FROM v GROUP BY ALL),
+    hours AS (SELECT hour, count(*) FILTER (WHERE in_fit) AS n FROM v GROUP BY ALL)
+    SELECT v.jkey, v.entered_at AS entry_time_rarity__entered_at, v.weekday AS entry_time_rarity__weekday,
+           v.hour AS entry_time_rarity__hour,
+           s.n - CAST(v.in_fit AS INTEGER) AS entry_time_rarity__others,
+           w.n - CAST(v.in_fit AS INTEGER) AS entry_time_rarity__weekday_others,
+           h.n - CAST(v.in_fit AS INTEGER) AS entry_time_rarity__hour_others,
+           {_rarity("(s.n - CAST(v.in_fit AS INTEGER))")} AS f_entry_time_rarity
+    FROM v
+    JOIN slots s ON s.weekday IS NOT DISTINCT FROM v.weekday AND s.hour IS NOT DISTINCT FROM v.hour
+    JOIN weekdays w ON w.weekday IS NOT DISTINCT FROM v.weekday
+    JOIN hours h ON h.hour IS NOT DISTINCT FROM v.hour
+"""
+
+
 def _trailing_zeros(cents: str, most: int = 12) -> str:
     whens = " ".join(f"WHEN {cents} % {10 ** k} = 0 THEN {k}" for k in range(most, 0, -1))
     return f"CASE WHEN {cents} = 0 THEN NULL {whens} ELSE 0 END"
@@ -145,7 +179,7 @@ def _trailing_zeros(cents: str, most: int = 12) -> str:
 _JOURNAL_NUMERIC = f"""
     WITH j AS (
         SELECT *, greatest(total_debit, total_credit) AS total,
-               {_trailing_zeros("CAST(round(greatest(total_debit, total_credit) * 100) AS HUGEINT)")} AS zeros
+               {_trailing_zeros("TRY_CAST(round(greatest(total_debit, total_credit) * 100) AS BIGINT)")} AS zeros
         FROM model_journals
     ), round_counts AS (
         SELECT zeros, count(*) AS n FROM j WHERE in_fit AND zeros IS NOT NULL GROUP BY zeros
@@ -153,10 +187,10 @@ _JOURNAL_NUMERIC = f"""
         SELECT levels.zeros, sum(coalesce(round_counts.n, 0)) OVER (ORDER BY levels.zeros DESC) AS n
         FROM (SELECT CAST(range AS INTEGER) AS zeros FROM range(0, 13)) levels LEFT JOIN round_counts USING (zeros)
     )
-    SELECT jkey,
+    SELECT jkey, in_fit,
            total AS amount_size__total, log10(1 + CAST(total AS DOUBLE)) AS f_amount_size,
-           line_count AS line_count__n, log10(1 + line_count) AS f_line_count,
-           account_count AS account_count__n, log10(1 + account_count) AS f_account_count,
+           line_count AS lines_and_accounts__lines, account_count AS lines_and_accounts__accounts,
+           log10(1 + line_count) + log10(1 + account_count) AS f_lines_and_accounts,
            CAST(is_manual AS DOUBLE) AS f_manual,
            period_key AS days_to_period_end__period, period_end AS days_to_period_end__period_end,
            entered_at IS NOT NULL AS days_to_period_end__entered,
@@ -264,15 +298,19 @@ def _keywords(has_line_descriptions: bool) -> str:
     """
 
 
-def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]) -> None:
-    """Create `model_features`: per journal of `model_journals`, jkey, journal_id, f_<feature> and evidence.
+def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]) -> dict[str, str]:
+    """Create the feature tables from `model_journals` (journals plus jkey, in_fit, in_scope).
 
-    Expects table `model_journals` (the `journals` columns plus jkey, in_fit, in_scope). Features
-    whose columns the ledger lacks come out NULL; segments without values are left out altogether.
+    Each part of the work is a table `model_part_<name>` (jkey, f_<feature>... and the evidence
+    columns its sentences quote); `model_features` joins their numbers: jkey, journal_id, in_fit,
+    in_scope and every f_<feature>. Features whose columns the ledger lacks come out NULL; parts
+    needing a column no line holds (segments, descriptions) are left out. Returns the part table
+    of each feature.
     """
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_reference_size AS
-        SELECT count(*) FILTER (WHERE in_fit) AS n FROM model_journals
+        SELECT n, greatest({COMMON_MIN_JOURNALS}, n * {COMMON_SHARE}) AS common
+        FROM (SELECT count(*) FILTER (WHERE in_fit) AS n FROM model_journals)
     """)
     segments = [s for s in SEGMENTS if column_counts.get(s, 0)]
     # One pass over the lines: net amount per journal, account and segment values.
@@ -288,31 +326,43 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
         SELECT jkey, in_fit, entered_by, account, sum(net) AS net FROM model_line_keys GROUP BY ALL
     """ if segments else "CREATE OR REPLACE TEMP TABLE model_journal_accounts AS SELECT * FROM model_line_keys")
     con.execute(_PAIRS)
-    parts = [
-        _JOURNAL_NUMERIC,
-        _AMOUNT_VS_ACCOUNT,
-        _journal_category("preparer_rarity", "entered_by"),
-        _journal_category("source_rarity", "source"),
-        _journal_category("weekday_rarity", "dayname(coalesce(entered_at, effective_date))"),
-        _journal_category("hour_rarity", "hour(entered_at)"),
-        _rarest("account_rarity", {"account": "account"}, "model_journal_accounts"),
-        _rarest("account_pair_rarity", {"first_debit": "first_debit", "first": "first_account",
-                                        "second_debit": "second_debit", "second": "second_account"}, "model_pairs"),
-        _rarest("preparer_account_rarity", {"user": "entered_by", "account": "account"}, "model_journal_accounts"),
-    ]
+    parts = {
+        "journal": _JOURNAL_NUMERIC,
+        "amount_vs_account": _AMOUNT_VS_ACCOUNT,
+        "preparer_rarity": _journal_category("preparer_rarity", "entered_by"),
+        "source_rarity": _journal_category("source_rarity", "source"),
+        "entry_time_rarity": _ENTRY_TIME,
+        "account_rarity": _rarest("account_rarity", {"account": "account"}, "model_journal_accounts"),
+        "account_pair_rarity": _rarest("account_pair_rarity", {
+            "first_debit": "first_debit", "first": "first_account",
+            "second_debit": "second_debit", "second": "second_account"}, "model_pairs"),
+        "preparer_account_rarity": _rarest("preparer_account_rarity", {"user": "entered_by", "account": "account"},
+                                           "model_journal_accounts"),
+    }
     if any(column_counts.get(c, 0) for c in _DESCRIPTIONS):
-        parts.append(_keywords(bool(column_counts.get("line_description", 0))))
+        parts["keyword_rarity"] = _keywords(bool(column_counts.get("line_description", 0)))
     if segments:
         con.execute("CREATE OR REPLACE TEMP TABLE model_segments AS " + " UNION ALL ".join(
-            f"SELECT DISTINCT jkey, in_fit, account, '{s}' AS segment, {s} AS value FROM model_line_keys"
-            for s in segments))
-        parts.append(_rarest("segment_rarity", {"segment": "segment", "value": "value"}, "model_segments"))
-        parts.append(_rarest("segment_account_rarity", {"segment": "segment", "value": "value", "account": "account"},
-                             "model_segments"))
-    joins = "\n".join(f"LEFT JOIN ({sql}) p{i} USING (jkey)" for i, sql in enumerate(parts))
+            f"SELECT DISTINCT jkey, in_fit, account, '{s}' AS segment, {s} AS value FROM model_line_keys "
+            f"WHERE {s} IS NOT NULL" for s in segments))
+        parts["segment_rarity"] = _rarest("segment_rarity", {"segment": "segment", "value": "value"},
+                                          "model_segments")
+        parts["segment_account_rarity"] = _rarest(
+            "segment_account_rarity", {"segment": "segment", "value": "value", "account": "account"}, "model_segments")
+    part_of: dict[str, str] = {}
+    for name, sql in parts.items():
+        table = f"model_part_{name}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+        columns = [c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()]
+        part_of.update({c[2:]: table for c in columns if c.startswith("f_")})
+    # Only the numbers are joined: the evidence stays in the parts until a sentence needs it.
+    joins = "\n".join(
+        f"LEFT JOIN (SELECT jkey, {', '.join('f_' + f for f, t in part_of.items() if t == table)} FROM {table}) "
+        f"USING (jkey)" for table in dict.fromkeys(part_of.values())
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_features AS
-        SELECT *
-        FROM (SELECT jkey, journal_id, in_fit, in_scope, entered_at FROM model_journals) j
+        SELECT * FROM (SELECT jkey, journal_id, in_fit, in_scope FROM model_journals) j
         {joins}
     """)
+    return part_of

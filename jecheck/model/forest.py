@@ -4,15 +4,18 @@ Scores follow scikit-learn's IsolationForest (Liu et al.): a tree isolates an en
 of length h(x) = depth of its leaf + c(n_leaf), where c(n) is the expected path length among n
 points; the score is 2 ** (-mean h(x) / c(psi)), psi = the journals each tree was grown on.
 
-Entries beyond a tree's sample. A tree splits a node at a threshold drawn uniformly between
-the smallest and largest value its samples have there, so an entry whose value lies beyond them
-(a brand-new user-account pairing in baseline mode, an amount larger than any the tree saw)
-would, as a plain isolation forest, simply follow the most extreme sample. Had the entry been in
-the sample, the threshold would have been drawn over the wider range and would have cut it off
-alone with probability gap / (range + gap). For an entry outside a tree's overall sample range
-on some feature, every split on its path is evaluated that way: it leaves the path there with
-that probability (path length = depth + 1) or carries on. For every other entry, and always for
-the journals a tree was grown on, the score is exactly scikit-learn's `score_samples`.
+Entries beyond a tree's sample. A tree splits a node on a feature drawn at random among those
+that vary among the node's samples, at a threshold drawn uniformly between their smallest and
+largest value, so an entry whose value lies beyond them (a brand-new user-account pairing in
+baseline mode, an amount larger than any the tree saw) would, as a plain isolation forest, just
+follow the most extreme sample, and a feature on which all the node's samples agree is never
+tried at all. Had the entry been in the sample, a feature on which it alone differs would have
+been a candidate too, cutting it off for certain if drawn, and the node's own split would have
+been drawn over the wider range, cutting it off with probability gap / (range + gap). For an
+entry outside a tree's overall sample range on some feature, every node on its path is evaluated
+that way: the entry leaves the path there with that probability (path length = depth + 1) or
+carries on down the actual split. For every other entry, and always for the journals a tree was
+grown on, the score is exactly scikit-learn's `score_samples`.
 
 Reasons come from the same paths. A split on feature f at node p that sends x to child v
 shortens x's expected remaining path by c(n_p) - c(n_v) - 1 (cut off nearly alone: a lot; an
@@ -49,11 +52,13 @@ class _Tree:
     tree: object  # scikit-learn's low-level Tree
     path_length: np.ndarray  # per node: depth + c(n_node), the path length of an entry ending there
     contribution: np.ndarray  # per node: (n_features,) savings accumulated from the root, float32
-    sample_low: np.ndarray  # (n_features,) smallest value of each feature among the tree's samples
-    sample_high: np.ndarray  # ... and the largest
+    expected: np.ndarray  # per node: c(n_node)
+    constant: np.ndarray  # per node: (n_features,) the value all its samples share, NaN where they differ
+    varying: np.ndarray  # per node: how many features vary among its samples (the splitter's candidates)
     split_low: np.ndarray  # per node: smallest value of its split feature among its samples
     split_high: np.ndarray  # ... and the largest
-    expected: np.ndarray  # per node: c(n_node)
+    sample_low: np.ndarray  # (n_features,) smallest value of each feature among the tree's samples
+    sample_high: np.ndarray  # ... and the largest
 
 
 @dataclass
@@ -67,6 +72,8 @@ class _Nodes:
     right: np.ndarray
     expected: np.ndarray
     path_length: np.ndarray
+    constant: np.ndarray
+    varying: np.ndarray
     split_low: np.ndarray
     split_high: np.ndarray
     max_depth: int
@@ -80,15 +87,15 @@ class _Nodes:
             parts = [np.where(getattr(t.tree, side) >= 0, getattr(t.tree, side) + r, -1) for t, r in zip(trees, root)]
             return np.concatenate(parts).astype(np.intp)
 
+        def joined(name: str) -> np.ndarray:
+            return np.concatenate([getattr(t, name) for t in trees])
+
         return cls(
-            root=root,
-            feature=np.concatenate([t.tree.feature for t in trees]).astype(np.intp),
+            root=root, feature=np.concatenate([t.tree.feature for t in trees]).astype(np.intp),
             threshold=np.concatenate([t.tree.threshold for t in trees]),
             left=children("children_left"), right=children("children_right"),
-            expected=np.concatenate([t.expected for t in trees]),
-            path_length=np.concatenate([t.path_length for t in trees]),
-            split_low=np.concatenate([t.split_low for t in trees]),
-            split_high=np.concatenate([t.split_high for t in trees]),
+            expected=joined("expected"), path_length=joined("path_length"), constant=joined("constant"),
+            varying=joined("varying"), split_low=joined("split_low"), split_high=joined("split_high"),
             max_depth=max(t.tree.max_depth for t in trees),
         )
 
@@ -125,10 +132,13 @@ def fit(
     if model._max_features != X.shape[1]:  # every tree must see every feature, in column order
         raise AssertionError("isolation trees were grown on a subset of features")
     trees = [_prepare(est.tree_, X[rows]) for est, rows in zip(model.estimators_, model.estimators_samples_)]
+    nodes = _Nodes.of(trees)
+    for t in trees:  # the walk reads the joined copies
+        t.constant = t.varying = t.split_low = t.split_high = None
     return Forest(
         model=model,
         trees=trees,
-        nodes=_Nodes.of(trees),
+        nodes=nodes,
         average_path_length=float(expected_path_length(np.array([model.max_samples_]))[0]),
         threads=threads,
         envelope_low=np.max([t.sample_low for t in trees], axis=0),
@@ -137,7 +147,7 @@ def fit(
 
 
 def _prepare(tree, samples: np.ndarray) -> _Tree:
-    """Per node: path length, accumulated savings, and the range of the split feature among its samples."""
+    """Per node: path length, accumulated savings, and what its samples look like on each feature."""
     n_nodes, n_features = tree.node_count, samples.shape[1]
     left, right, feature = tree.children_left, tree.children_right, tree.feature
     expected = expected_path_length(tree.n_node_samples)
@@ -151,20 +161,20 @@ def _prepare(tree, samples: np.ndarray) -> _Tree:
             contribution[children] = contribution[parents]
             contribution[children, feature[parents]] += expected[parents] - expected[children] - 1.0
         level = np.concatenate([left[parents], right[parents]])
-    # Which samples pass through which node, and each node's split-feature value for them.
+    # Which samples pass through which node: each node's range on every feature.
     path = tree.decision_path(samples).tocsc()
-    rows, counts = path.indices, np.diff(path.indptr)
-    nodes = np.repeat(np.arange(n_nodes), counts)
-    values = samples[rows, np.maximum(feature, 0)[nodes]]
-    starts = path.indptr[:-1]
-    split_low = np.minimum.reduceat(values, starts).astype(np.float64)
-    split_high = np.maximum.reduceat(values, starts).astype(np.float64)
+    values = samples[path.indices]
+    low = np.minimum.reduceat(values, path.indptr[:-1], axis=0)
+    high = np.maximum.reduceat(values, path.indptr[:-1], axis=0)
+    nodes = np.arange(n_nodes)
+    split_feature = np.maximum(feature, 0)
     return _Tree(
-        tree=tree, expected=expected, path_length=depth + expected,
+        tree=tree, path_length=depth + expected,
         # float32 halves the memory traffic of the per-row gathers; reasons only need the ordering.
-        contribution=contribution.astype(np.float32),
-        split_low=split_low, split_high=split_high,
-        sample_low=samples.min(axis=0), sample_high=samples.max(axis=0),
+        contribution=contribution.astype(np.float32), expected=expected,
+        constant=np.where(low == high, low, np.nan).astype(np.float32), varying=(low != high).sum(axis=1),
+        split_low=low[nodes, split_feature].astype(np.float64), split_high=high[nodes, split_feature].astype(np.float64),
+        sample_low=low[0], sample_high=high[0],
     )
 
 
@@ -223,24 +233,34 @@ def _walk_beyond(forest: Forest, X: np.ndarray, trees: np.ndarray) -> tuple[np.n
     node = nodes.root[trees]
     alive = np.ones(len(X))  # probability the row has not been cut off yet
     path_length = np.zeros(len(X))
-    saved = np.zeros(X.shape, dtype=np.float32)
+    saved = np.zeros(X.shape, dtype=np.float64)
     for level in range(nodes.max_depth + 1):
-        feature = nodes.feature[node]
-        internal = np.flatnonzero(feature >= 0)
+        internal = np.flatnonzero(nodes.feature[node] >= 0)
         if not len(internal):
             break
-        at, k, f = node[internal], rows[internal], feature[internal]
-        value = X[k, f].astype(np.float64)
+        at, k = node[internal], rows[internal]
+        f = nodes.feature[at]
+        x = X[k]
+        # Features on which the node's samples agree and the row does not: candidates had it been a sample.
+        constant = nodes.constant[at]
+        differs = ~np.isnan(constant) & (x != constant)
+        extra = differs.sum(axis=1)
+        own = nodes.varying[at] / (nodes.varying[at] + extra)  # chance the node's own split is still drawn
+        value = x[np.arange(len(k)), f].astype(np.float64)
         low, high = nodes.split_low[at], nodes.split_high[at]
         with np.errstate(divide="ignore", invalid="ignore"):
-            cut = np.where(value > high, (value - high) / (value - low),
-                           np.where(value < low, (low - value) / (high - value), 0.0))
+            gap_cut = np.where(value > high, (value - high) / (value - low),
+                               np.where(value < low, (low - value) / (high - value), 0.0))
         child = np.where(value <= nodes.threshold[at], nodes.left[at], nodes.right[at])
         live = alive[k]
-        step = live * (cut * (nodes.expected[at] - 1.0) + (1.0 - cut) * (nodes.expected[at] - nodes.expected[child] - 1.0))
-        saved[k, f] += step.astype(np.float32)
+        cut_saving = nodes.expected[at] - 1.0
+        edge_saving = nodes.expected[at] - nodes.expected[child] - 1.0
+        saved[k, f] += live * own * (gap_cut * cut_saving + (1.0 - gap_cut) * edge_saving)
+        each_extra = np.divide(live * (1.0 - own) * cut_saving, extra, out=np.zeros(len(k)), where=extra > 0)
+        saved[k] += differs * each_extra[:, None]
+        cut = (1.0 - own) + own * gap_cut
         path_length[k] += live * cut * (level + 1)
         alive[k] = live * (1.0 - cut)
         node[internal] = child
     path_length += alive * nodes.path_length[node]
-    return path_length, saved
+    return path_length, saved.astype(np.float32)

@@ -1,8 +1,8 @@
 """Reasons in plain words: each picked feature rendered as a sentence naming the entry's values.
 
-Rendering is one set-based query: `model_picks(journal_id, reason_rank, feature_idx, contribution)`
-(the features that most shortened the entry's isolation paths) is joined back to the evidence
-columns of `model_features` and to the reference population's medians and counts. Counts say
+Rendering is one set-based query: each journal's reason features (those that most shortened its
+isolation paths, in `model_results`) are joined back to the evidence columns of `model_features`
+and to the reference population's medians and counts. Counts say
 "other entries" when the model fits on the whole ledger and "baseline entries" in baseline mode.
 Ledger values are quoted as data (bound into format()), never as SQL.
 """
@@ -70,8 +70,8 @@ def templates() -> dict[str, str]:
             {_money('f.amount_vs_account__amount')}, {_account('amount_vs_account__account')},
             {_times('f.amount_vs_account__amount', 'f.amount_vs_account__median')},
             {_money('f.amount_vs_account__median')})""",
-        "line_count": "format('{:,} lines (median entry: {:,})', f.line_count__n, r.median_lines)",
-        "account_count": "format('{:,} distinct accounts (median entry: {:,})', f.account_count__n, r.median_accounts)",
+        "lines_and_accounts": """format('{:,} lines on {:,} accounts (median entry: {:,} lines on {:,} accounts)',
+            f.lines_and_accounts__lines, f.lines_and_accounts__accounts, r.median_lines, r.median_accounts)""",
         "account_rarity": f"""format('account {{}} appears in {{}}',
             {_account('account_rarity__account')}, {_count('f.account_rarity__others')})""",
         "account_pair_rarity": f"""format('{{}} to account {{}} with {{}} to account {{}} appears in {{}}',
@@ -97,13 +97,14 @@ def templates() -> dict[str, str]:
                         {_count('f.preparer_account_rarity__others')}) END""",
         "source_rarity": f"""format('source {{}} appears in {{}}', {_value('f.source_rarity__value')},
             {_count('f.source_rarity__others')})""",
-        "weekday_rarity": f"""format('{{}} on a {{}} (like {{}})',
-            CASE WHEN f.entered_at IS NULL THEN 'dated' ELSE 'entered' END, f.weekday_rarity__value,
-            {_count('f.weekday_rarity__others')})""",
-        "hour_rarity": f"""CASE WHEN f.entered_at IS NULL
-            THEN format('no entry time recorded (like {{}})', {_count('f.hour_rarity__others')})
-            ELSE format('entered at {{}} (like {{}} in that hour)', strftime(f.entered_at, '%H:%M'),
-                        {_count('f.hour_rarity__others')}) END""",
+        "entry_time_rarity": f"""CASE WHEN f.entry_time_rarity__entered_at IS NULL
+            THEN format('dated a {{}} (like {{}})', f.entry_time_rarity__weekday,
+                        {_count('f.entry_time_rarity__weekday_others')})
+            ELSE format('entered on a {{}} at {{}}: {{}} in that weekday and hour ({{}} on a {{}}, {{}} at {{:02d}}:00-{{:02d}}:59)',
+                        f.entry_time_rarity__weekday, strftime(f.entry_time_rarity__entered_at, '%H:%M'),
+                        {_count('f.entry_time_rarity__others')}, {_count('f.entry_time_rarity__weekday_others')},
+                        f.entry_time_rarity__weekday, {_count('f.entry_time_rarity__hour_others')},
+                        f.entry_time_rarity__hour, f.entry_time_rarity__hour) END""",
         "days_to_period_end": f"""CASE
             WHEN f.f_days_to_period_end < 0 THEN format('entered {{}} after period {{}} ended on {{}}',
                 {_days('f.f_days_to_period_end')}, f.days_to_period_end__period, f.days_to_period_end__period_end)
@@ -148,20 +149,18 @@ def templates() -> dict[str, str]:
     return t
 
 
-def account_columns(features: list[str]) -> list[str]:
-    """Evidence columns of these features that hold an account number."""
-    return [column for name in features for column in ACCOUNT_EVIDENCE.get(name, ())]
-
-
 def create_reference(con: duckdb.DuckDBPyConnection, *, baseline: bool) -> None:
-    """One row of population figures the sentences compare with (over the journals the model fits on)."""
+    """One row of population figures the sentences compare with (over the journals the model fits on).
+
+    Reads the journal-level part `model_part_journal`.
+    """
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE model_reference AS
         SELECT CAST(? AS BOOLEAN) AS baseline, CAST(? AS VARCHAR) AS peer,
                quantile_disc(amount_size__total, 0.5) AS median_total,
-               quantile_disc(line_count__n, 0.5) AS median_lines,
-               quantile_disc(account_count__n, 0.5) AS median_accounts,
+               quantile_disc(lines_and_accounts__lines, 0.5) AS median_lines,
+               quantile_disc(lines_and_accounts__accounts, 0.5) AS median_accounts,
                quantile_disc(f_days_to_period_end, 0.5) AS median_days_to_end,
                quantile_disc(f_entry_lag_days, 0.5) AS median_entry_lag,
                quantile_disc(f_approval_lag_days, 0.5) AS median_approval_lag,
@@ -169,33 +168,40 @@ def create_reference(con: duckdb.DuckDBPyConnection, *, baseline: bool) -> None:
                quantile_disc(f_roundness, 0.5) AS median_roundness,
                count(*) FILTER (WHERE f_manual = 1) AS manual_entries,
                count(*) FILTER (WHERE f_manual = 0) AS system_entries
-        FROM model_features WHERE in_fit
+        FROM model_part_journal WHERE in_fit
         """,
         [baseline, "baseline" if baseline else "other"],
     )
 
 
-def render(con: duckdb.DuckDBPyConnection, features: list[str]) -> None:
-    """Create `model_reasons(jkey, reason_rank, feature, contribution, reason)` from `model_picks`."""
+def render(con: duckdb.DuckDBPyConnection, features: list[str], part_of: dict[str, str],
+           reasons_per_entry: int) -> None:
+    """Create `model_reasons`: `model_results` with journal_id and reason_1.. in words (NULL where no reason).
+
+    Each feature's sentences are made only for the journals that have it as a reason, from its part table.
+    """
     all_templates = templates()
-    con.execute("CREATE OR REPLACE TEMP TABLE model_feature_names (feature_idx SMALLINT, feature VARCHAR)")
-    con.executemany("INSERT INTO model_feature_names VALUES (?, ?)", list(enumerate(features)))
     con.execute("""
         CREATE OR REPLACE TEMP TABLE model_account_labels AS
         SELECT account, left(account, 40) || coalesce(' (' || left(name, 40) || ')', '') AS label FROM accounts
     """)
-    cases = "\n".join(f"WHEN '{name}' THEN {all_templates[name]}" for name in features)
-    joins = "\n".join(
-        f"LEFT JOIN model_account_labels a_{column} ON a_{column}.account = f.{column}"
-        for column in account_columns(features)
-    )
+    con.execute("CREATE OR REPLACE TEMP TABLE model_picks AS " + " UNION ALL ".join(
+        f"SELECT jkey, {k} AS k, feature_{k} AS feature FROM model_results WHERE feature_{k} IS NOT NULL"
+        for k in range(1, reasons_per_entry + 1)))
+    sentences = []
+    for i, name in enumerate(features):
+        joins = " ".join(f"LEFT JOIN model_account_labels a_{column} ON a_{column}.account = f.{column}"
+                         for column in ACCOUNT_EVIDENCE.get(name, ()))
+        sentences.append(f"""
+            SELECT p.jkey, p.k, {all_templates[name]} AS reason
+            FROM model_picks p JOIN {part_of[name]} f ON f.jkey = p.jkey CROSS JOIN model_reference r {joins}
+            WHERE p.feature = {i}""")
+    con.execute("CREATE OR REPLACE TEMP TABLE model_sentences AS " + " UNION ALL ".join(sentences))
+    pivot = ", ".join(f"max(reason) FILTER (WHERE k = {k}) AS reason_{k}" for k in range(1, reasons_per_entry + 1))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_reasons AS
-        SELECT p.jkey, p.reason_rank, n.feature, p.contribution,
-               CASE n.feature {cases} END AS reason
-        FROM model_picks p
-        JOIN model_feature_names n ON n.feature_idx = p.feature_idx
-        JOIN model_features f ON f.jkey = p.jkey
-        CROSS JOIN model_reference r
-        {joins}
+        SELECT s.*, j.journal_id, {", ".join(f"t.reason_{k}" for k in range(1, reasons_per_entry + 1))}
+        FROM model_results s
+        JOIN model_journals j ON j.jkey = s.jkey
+        LEFT JOIN (SELECT jkey, {pivot} FROM model_sentences GROUP BY jkey) t ON t.jkey = s.jkey
     """)
