@@ -299,6 +299,9 @@ def _read_text(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, relation: s
               f"auto_detect=false, skip={sniffed.skip_lines}, encoding={quote_literal(encoding)}, "
               f"max_line_size={MAX_LINE_BYTES}")
     table = quote_ident(relation + "_data")
+    # Row numbers are the table's rowids: file order must be kept even if the caller turned it off.
+    keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = true")
     try:
         has_bad = False
         try:  # fast, parallel read: succeeds when every row has the header's field count
@@ -317,6 +320,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, relation: s
                                 f"({_first_line(exc)}); check --delimiter and --encoding") from exc
             has_bad = True
     finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
         if temporary:
             os.unlink(temporary)
     columns = ", ".join(f"c{i}" for i in range(width))
