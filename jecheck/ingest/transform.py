@@ -109,7 +109,9 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
         else:
             value = "NULL"
         result_columns.append(f"CAST({value} AS {column.sql_type}) AS {quote_ident(column.name)}")
-    helpers = ["__row", "__reason", "__kinds"] + [f"ph_{t}" for t in placeholder_flags]
+    # The row number: `source_row` when the table has one (lines), else a helper column.
+    row = "source_row" if any(c.name == "source_row" for c in columns) else "__row"
+    helpers = ([] if row == "source_row" else ["__row"]) + ["__reason", "__kinds"] + [f"ph_{t}" for t in placeholder_flags]
     # The table is written once, helpers included; rejected rows and helper columns are removed after.
     con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS {ctes}, parsed AS ({parsed_sql}), "
                 f"checked AS ({checked_sql}), final AS (SELECT __row{final_columns}{flags}, {reason_sql} AS __reason, "
@@ -127,10 +129,10 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
             f"SELECT k, count(*) FROM (SELECT unnest(string_split(__kinds, '{KIND_SEPARATOR}')) AS k "
             f"FROM {quote_ident(table)} WHERE __kinds IS NOT NULL) GROUP BY k ORDER BY count(*) DESC, k").fetchall())
         pairs = ", ".join(f"{quote_literal(name)}, r.c{i}" for i, name in enumerate(spec.columns))
-        con.execute(f"INSERT INTO rejects SELECT {quote_literal(source_file)}, t.__row, t.__reason, "
+        con.execute(f"INSERT INTO rejects SELECT {quote_literal(source_file)}, t.{row}, t.__reason, "
                     f"CAST(json_object({pairs}) AS VARCHAR) FROM {quote_ident(table)} t "
-                    f"JOIN {quote_ident(spec.relation)} r ON r.__row = t.__row WHERE t.__reason IS NOT NULL "
-                    "ORDER BY t.__row")
+                    f"JOIN {quote_ident(spec.relation)} r ON r.__row = t.{row} WHERE t.__reason IS NOT NULL "
+                    f"ORDER BY t.{row}")
         con.execute(f"DELETE FROM {quote_ident(table)} WHERE __reason IS NOT NULL")
     for helper in helpers:
         con.execute(f"ALTER TABLE {quote_ident(table)} DROP COLUMN {quote_ident(helper)}")
