@@ -40,7 +40,6 @@ class LedgerPlan:
     files: list[SniffedFile]  # [ledger], or [BSEG, BKPF] for a SAP pair
     columns: list[str]
     resolution: mapping.Resolution
-    spec: mapping.MappingFile | None
     label: str
     dc_codes: tuple[tuple[str, ...], tuple[str, ...]]
     manual_codes: tuple[str, ...]
@@ -77,7 +76,7 @@ def plan_ledger(options: LoadOptions, spec: mapping.MappingFile | None, *, hash_
     for s in sniffed:
         s.info.layout = layout.name
     return LedgerPlan(
-        files=sniffed, columns=columns, resolution=resolution, spec=spec, label=label,
+        files=sniffed, columns=columns, resolution=resolution, label=label,
         dc_codes=(spec.dc_codes if spec and spec.dc_codes else layout.dc_codes),
         manual_codes=(spec.manual_codes if spec and spec.manual_codes is not None else layout.manual_codes),
         date_format=date_format, decimal_comma=decimal_comma,
@@ -130,7 +129,7 @@ def detect_mapping(options: LoadOptions) -> MappingPlan:
         candidates={t: mapping.candidate_columns(t, plan.columns) for t in res.missing},
         warnings=plan.warnings,
         mapping_file_text=mapping.mapping_file_text(plan.label, res, plan.columns, plan.dc_codes,
-                                                    plan.manual_codes, None),
+                                                    plan.manual_codes),
     )
 
 

@@ -328,8 +328,7 @@ def describe(sources: dict[str, tuple[str, ...]], layout: Layout, dc_codes, manu
     return words
 
 
-def mapping_file_text(file_label: str, resolution: Resolution, columns: list[str], dc_codes, manual_codes,
-                      date_order: str | None) -> str:
+def mapping_file_text(file_label: str, resolution: Resolution, columns: list[str], dc_codes, manual_codes) -> str:
     """A ready-to-edit TOML mapping file reproducing the detected mapping."""
     layout = resolution.layout
     lines = [
@@ -338,7 +337,7 @@ def mapping_file_text(file_label: str, resolution: Resolution, columns: list[str
         "# Right-hand sides are the file's column names; a list joins columns with '-'; \"\" leaves a column",
         "# unmapped. Pass this file with --map.",
         f"layout = {_toml(layout.name)}",
-        f"# date_format = {_toml(date_order or layout.date_order)}   # DMY, MDY, YMD or a strftime pattern like \"%d.%m.%Y\"",
+        f"# date_format = {_toml(layout.date_order)}   # DMY, MDY, YMD or a strftime pattern like \"%d.%m.%Y\"",
         "# decimal_comma = false",
     ]
     if "is_manual" in resolution.sources and manual_codes:
