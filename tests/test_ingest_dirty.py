@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import duckdb
@@ -172,6 +173,7 @@ def test_encodings_are_detected(tmp_path, encoding):
                       [["J1", "1000", "5", "2024-01-31", "Café Müller"]], encoding=encoding)
     con, report = load_paths(path)
     assert rows(con, "SELECT journal_id, line_description FROM lines") == [("J1", "Café Müller")]
+    assert report.files[0].sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_latin1_bytes_inside_a_utf8_file(tmp_path):

@@ -218,21 +218,20 @@ def _choose_dialect(sample: str, delimiter: str | None) -> tuple[str, list[list[
 
 def _detect_encoding(file: Path, given: str | None, info: FileInfo,
                      hash_file: bool) -> tuple[str, str | None, list[str]]:
-    """(DuckDB encoding, Python codec to transcode with or None, warnings). Hashes the file on the way."""
+    """(DuckDB encoding, Python codec to transcode with or None, warnings). Hashes the file on the way
+    when it reads it whole."""
     if given:
         try:
             codec = codecs.lookup(given).name
         except LookupError as exc:
             raise UsageError(f"--encoding {given!r} is not an encoding Python knows; try utf-8, latin-1 or "
                              "cp1252") from exc
-        _hash_into(file, info, hash_file)
         duck = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16", "utf-16-le": "utf-16",
                 "utf-16-be": "utf-16", "latin-1": "latin-1", "iso8859-1": "latin-1"}.get(codec)
         return (duck, None, []) if duck else ("utf-8", codec, [])
     with open(file, "rb") as handle:
         start = handle.read(4)
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        _hash_into(file, info, hash_file)
         return "utf-16", None, []
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -484,7 +483,3 @@ def _sha256(file: Path) -> str:
             digest.update(chunk)
     return digest.hexdigest()
 
-
-def _hash_into(file: Path, info: FileInfo, hash_file: bool) -> None:
-    if hash_file:
-        info.sha256 = _sha256(file)
