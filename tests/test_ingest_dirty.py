@@ -101,11 +101,13 @@ def test_strftime_date_format(tmp_path):
 
 
 def test_impossible_and_unreadable_dates_are_rejected(tmp_path):
-    con, report = load_paths(ledger(tmp_path, dates=["2024-02-31", "0000-01-01", "soon", "31/02/2024", "2024-02-29"]))
+    con, report = load_paths(ledger(tmp_path, dates=["2024-02-31", "0000-01-01", "soon", "31/02/2024", "2024",
+                                                     "2024-02-29"]))
     assert rejects(con) == {1: "effective_date: cannot read '2024-02-31' as a date",
                             2: "effective_date: cannot read '0000-01-01' as a date",
                             3: "effective_date: cannot read 'soon' as a date",
-                            4: "effective_date: cannot read '31/02/2024' as a date"}
+                            4: "effective_date: cannot read '31/02/2024' as a date",
+                            5: "effective_date: cannot read '2024' as a date"}
     assert report.rows_loaded == 1
 
 

@@ -32,16 +32,18 @@ DATE_PATTERNS: dict[str, str] = {
     "DD-MON-YYYY": r"\d{1,2}[- ][A-Za-z]{3,9}[- ,]+\d{4}( .*)?",
     "DD-MON-YY": r"\d{1,2}[- ][A-Za-z]{3,9}[- ,]+\d{2}( .*)?",
     "MON DD, YYYY": r"[A-Za-z]{3,9}\.? \d{1,2},? \d{4}( .*)?",
-    "Excel serial": r"\d{1,5}(\.\d+)?",
+    "Excel serial": r"\d{5}(\.\d+)?",  # 5 digits: 1927-05-18 to 2173; a lone 2024 is not a date
 }
 _TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p")
 
 
 def sql_list(values: list[str] | tuple[str, ...]) -> str:
+    """A DuckDB list literal of strings."""
     return "[" + ", ".join(quote_literal(v) for v in values) + "]"
 
 
 def in_list(values: tuple[str, ...] | list[str]) -> str:
+    """The parenthesised right side of an IN test, of strings."""
     return "(" + ", ".join(quote_literal(v) for v in values) + ")"
 
 
