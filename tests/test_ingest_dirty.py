@@ -70,6 +70,7 @@ def test_date_forms_that_are_not_ambiguous(tmp_path):
     con, report = load_paths(ledger(tmp_path, dates=cells))
     assert report.rows_rejected == 0
     assert set(rows(con, "SELECT DISTINCT effective_date FROM lines")) == {(dt.date(2024, 1, 31),)}
+    assert any("effective_date: dates come in 5 forms" in w for w in report.warnings)
 
 
 def test_day_month_order_comes_from_the_data(tmp_path):

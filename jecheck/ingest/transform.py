@@ -225,6 +225,9 @@ def _profile(con, spec: StageSpec, kinds: dict[str, str], cell_type: dict[str, s
         patterns[t] = seen or set(parsing.DATE_PATTERNS)
         if decision.warning:
             result.warnings.append(decision.warning)
+        if len(decision.formats) > 1:
+            result.warnings.append(f"{_label(spec, t)}: dates come in {len(decision.formats)} forms "
+                                   f"({', '.join(decision.formats)}); each was read by its own form")
         shown = decision.formats or ["no readable dates"]
         result.date_formats[t] = ", ".join(shown) + (" (ambiguous day-month order: see warnings)"
                                                      if decision.warning and "ambiguous" in decision.warning else "")
