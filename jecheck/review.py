@@ -63,7 +63,9 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
     else:
         population = ("SELECT journal_id, CAST(NULL AS DOUBLE) AS anomaly_score, CAST(NULL AS DOUBLE) AS percentile, "
                       "CAST([] AS VARCHAR[]) AS reasons FROM journals")
+    params: dict[str, object] = {"model": w.model, "full_digits": math.log10(1 / w.model_full_at)}
     if table_exists(con, "findings"):
+        params["severities"] = list(SEVERITIES)
         hits = """
             SELECT journal_id, rule_id, max(list_position($severities, severity)) AS level, min(message) AS message
             FROM findings WHERE NOT coalesce(suppressed, false) AND journal_id IS NOT NULL
@@ -73,7 +75,7 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
         hits = "SELECT NULL::VARCHAR AS journal_id, NULL::VARCHAR AS rule_id, NULL::INTEGER AS level, " \
                "NULL::VARCHAR AS message WHERE false"
     # (1 - w) per severity raised to the number of rules hit at that severity: exact, order-free.
-    keep = {s: 1.0 - getattr(w, s) for s in SEVERITIES}
+    params.update({f"keep_{s}": 1.0 - getattr(w, s) for s in SEVERITIES})
     con.execute(f"""
         CREATE OR REPLACE TABLE review AS
         WITH population AS ({population}),
@@ -95,7 +97,8 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
         risk AS (
             SELECT p.journal_id, p.anomaly_score, p.percentile,
                    1 - coalesce(r.rules_keep, 1.0)
-                     * (1 - $model * coalesce(least(1.0, log10(1.0 / t.q) / $full_digits), 0.0)) AS risk_score,
+                     * (1 - $model * CASE WHEN t.q IS NULL THEN 0.0  -- least() would ignore a NULL
+                                          ELSE least(1.0, log10(1.0 / t.q) / $full_digits) END) AS risk_score,
                    coalesce(r.rule_ids, CAST([] AS VARCHAR[])) AS rule_ids,
                    list_concat(coalesce(r.messages[1:{RULE_REASONS}], CAST([] AS VARCHAR[])), p.reasons) AS reasons
             FROM population p
@@ -106,7 +109,4 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
                row_number() OVER (ORDER BY risk_score DESC, anomaly_score DESC NULLS LAST, journal_id) AS rank,
                risk_score, anomaly_score, percentile, rule_ids, reasons
         FROM risk
-    """, {
-        "severities": list(SEVERITIES), "model": w.model, "full_digits": math.log10(1 / w.model_full_at),
-        **{f"keep_{s}": v for s, v in keep.items()},
-    })
+    """, params)

@@ -132,3 +132,49 @@ def load(lines: pa.Table, con: duckdb.DuckDBPyConnection | None = None) -> duckd
 
 def ledger(journals: list[dict], **kwargs) -> duckdb.DuckDBPyConnection:
     return load(to_lines(journals, **kwargs))
+
+
+# Planted journals, each an ordinary journal with one thing changed, keyed by the feature(s) that
+# must explain it (an amount changes the entry's size and its size on the account; a late entry
+# changes its lag and its distance from the period end).
+PLANT_FEATURES = {
+    "P_AMOUNT": {"amount_vs_account", "amount_size"},
+    "P_NIGHT": {"entry_time_rarity"},
+    "P_SUNDAY": {"entry_time_rarity"},
+    "P_SOURCE": {"source_rarity"},
+    "P_KEYWORD": {"keyword_rarity"},
+    "P_USER_ACCOUNT": {"preparer_account_rarity"},
+    "P_LATE": {"entry_lag_days", "days_to_period_end"},
+    "P_PAIR": {"account_pair_rarity"},
+    "P_APPROVAL": {"approval_lag_days"},
+    "P_ROUND": {"roundness"},
+}
+
+
+def planted_journals(n: int, seed: int = 7) -> tuple[list[dict], list[dict]]:
+    """n ordinary journals and one planted journal per PLANT_FEATURES key."""
+    journals = ordinary_journals(n, seed=seed)
+
+    def first(template: str, user: str | None = None) -> dict:
+        return next(j for j in journals if j["template"].name == template and user in (None, j["entered_by"]))
+
+    def at(j: dict, hour: int, minute: int) -> dt.datetime:
+        return dt.datetime.combine(j["entered_at"].date(), dt.time(hour, minute))
+
+    payment, receipt, sale, purchase = first("payment"), first("receipt"), first("sale"), first("purchase")
+    sunday = receipt["entered_at"] + dt.timedelta(days=6 - receipt["entered_at"].weekday())
+    plants = [
+        plant(payment, "P_AMOUNT", amount=round(payment["amount"] * 300, 2) + 0.37),
+        plant(payment, "P_NIGHT", entered_at=at(payment, 23, 40)),
+        plant(receipt, "P_SUNDAY", entered_at=sunday.replace(hour=10),
+              effective_date=receipt["effective_date"] + (sunday.date() - receipt["entered_at"].date())),
+        plant(sale, "P_SOURCE", template=retemplate(sale, source="XX")),
+        plant(purchase, "P_KEYWORD", description="Plug per CFO"),
+        plant(sale, "P_USER_ACCOUNT", entered_by="FAY"),  # FAY only ever posts payroll
+        plant(sale, "P_LATE", entered_at=sale["entered_at"] + dt.timedelta(days=189)),  # 27 weeks: same weekday
+        plant(first("sale", "ANNA"), "P_PAIR",  # ANNA posts to 1000 and 4000, never to both in one entry
+              template=retemplate(first("sale", "ANNA"), debit="1000", credits=(("4000", 1.0),))),
+        plant(first("accrual"), "P_APPROVAL", approved_at=first("accrual")["entered_at"] + dt.timedelta(days=60)),
+        plant(purchase, "P_ROUND", amount=10000.0),
+    ]
+    return journals, plants

@@ -121,13 +121,15 @@ class Forest:
 def fit(
     X: np.ndarray, *, seed: int, n_estimators: int, max_samples: int | str, threads: int
 ) -> Forest:
-    """Fit the forest on X (rows already in a canonical order) and precompute what scoring needs."""
+    """Fit the forest on X (rows already in a canonical order) and precompute what scoring needs.
+
+    Fitting runs on one thread: each tree sees only `max_samples` rows, so it is cheap, and a thread
+    pool costs more than it saves. Scoring, the real cost, uses `threads`.
+    """
     X = np.asarray(X, dtype=np.float32)
     if isinstance(max_samples, int):
         max_samples = min(max_samples, len(X))
-    model = IsolationForest(
-        n_estimators=n_estimators, max_samples=max_samples, random_state=seed, n_jobs=threads
-    )
+    model = IsolationForest(n_estimators=n_estimators, max_samples=max_samples, random_state=seed, n_jobs=1)
     model.fit(X)
     if model._max_features != X.shape[1]:  # every tree must see every feature, in column order
         raise AssertionError("isolation trees were grown on a subset of features")
