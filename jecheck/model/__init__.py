@@ -38,7 +38,7 @@ class ModelOptions:
     """How to fit and score. `period`/`baseline` are periods.period_key values (e.g. '2025-06')."""
 
     seed: int = 42
-    n_estimators: int = 100
+    n_estimators: int = 60
     max_samples: int | str = 4096
     threads: int | None = None  # None = every core this process may use
     period: str | None = None
@@ -129,10 +129,10 @@ def _create_scope(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> obje
     Returns what the model fits on: 'all' or [first, last] baseline period.
     """
     known = {key: start for key, start in con.execute("SELECT period_key, period_start FROM periods").fetchall()}
-    span = con.execute("SELECT min(period_key), max(period_key) FROM journals").fetchall()[0]
 
     def start_of(key: str, flag: str):
         if key not in known:
+            span = con.execute("SELECT min(period_key), max(period_key) FROM journals").fetchall()[0]
             raise UsageError(
                 f"{flag} {key!r} is not a period of this ledger (its journals run from {span[0]} to {span[1]}); "
                 "give a period key such as 2025-06"
@@ -257,17 +257,16 @@ def _top_reasons(contribution: np.ndarray, missing: np.ndarray) -> dict[str, pa.
     A feature whose value was missing (and imputed) is never a reason.
     """
     contribution = np.where(missing, -np.inf, contribution)
-    k = min(REASONS_PER_ENTRY, contribution.shape[1])
-    order = np.argsort(-contribution, axis=1, kind="stable")[:, :k]
+    if contribution.shape[1] < REASONS_PER_ENTRY:  # fewer features than reasons: pad with never-chosen ones
+        padding = np.full((len(contribution), REASONS_PER_ENTRY - contribution.shape[1]), -np.inf)
+        contribution = np.hstack([contribution, padding])
+    order = np.argsort(-contribution, axis=1, kind="stable")[:, :REASONS_PER_ENTRY]
     top = np.take_along_axis(contribution, order, axis=1)
-    kept = (top > 0) & (top >= REASON_SHARE * top[:, :1])
+    dropped = ~((top > 0) & (top >= REASON_SHARE * top[:, :1]))
     columns = {}
-    for j in range(REASONS_PER_ENTRY):
-        keep = kept[:, j] if j < k else np.zeros(len(top), dtype=bool)
-        columns[f"feature_{j + 1}"] = pa.array(order[:, j].astype(np.int16) if j < k else np.zeros(len(top), np.int16),
-                                               mask=~keep)
-        columns[f"contribution_{j + 1}"] = pa.array(top[:, j].astype(np.float32) if j < k else
-                                                    np.zeros(len(top), np.float32), mask=~keep)
+    for k in range(REASONS_PER_ENTRY):
+        columns[f"feature_{k + 1}"] = pa.array(order[:, k].astype(np.int16), mask=dropped[:, k])
+        columns[f"contribution_{k + 1}"] = pa.array(top[:, k].astype(np.float32), mask=dropped[:, k])
     return columns
 
 

@@ -7,10 +7,10 @@ is how many *other* reference journals share the value (a journal never counts i
 seen once in the whole ledger scores like a value never seen in a baseline) and C, the count that
 makes a value common, is 1 % of the reference journals (at least 5). Every common value scores 0:
 how common it is carries no information, and a feature that is flat for ordinary entries lets the
-forest's splits find the rare ones sooner. A NULL value is a value
-of its own: an entry without a preparer is unusual exactly when most entries have one (segments
-excepted: a line without a segment value is simply not counted). A journal with several values
-(its accounts, its pairs) takes its rarest one.
+forest's splits find the rare ones sooner. A NULL value is a value of its own: an entry without a
+preparer is unusual exactly when most entries have one (segments excepted: a line without a
+segment value is simply not counted). A journal with several values (its accounts, its pairs)
+takes its rarest one.
 
 Related signals share one feature where they belong together (weekday and hour of entry; lines and
 distinct accounts): an isolation forest picks split features at random, so every extra feature
@@ -71,7 +71,7 @@ class Feature:
 
 _DESCRIPTIONS = ("header_description", "line_description")
 
-BASE_FEATURES: tuple[Feature, ...] = (
+ALL_FEATURES: tuple[Feature, ...] = (
     Feature("amount_size", "size of the entry: log10 of its total debits"),
     Feature("amount_vs_account", "largest amount posted to an account relative to that account's median"),
     Feature("lines_and_accounts", "number of lines and of distinct accounts (log10 of each, added)"),
@@ -90,10 +90,6 @@ BASE_FEATURES: tuple[Feature, ...] = (
     Feature("keyword_rarity", "rarity of the warning words in its descriptions (plug, per CFO, reversal...)",
             (_DESCRIPTIONS,)),
     Feature("manual", "manual (1) or system-generated (0) entry", (("is_manual",),)),
-)
-
-
-ALL_FEATURES: tuple[Feature, ...] = BASE_FEATURES + (
     Feature("segment_rarity", "rarity of the entry's least-used segment value (cost centre, vendor...)",
             (SEGMENTS,)),
     Feature("segment_account_rarity", "rarity of the entry's least-used pairing of a segment value and an account",

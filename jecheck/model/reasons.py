@@ -1,10 +1,10 @@
 """Reasons in plain words: each picked feature rendered as a sentence naming the entry's values.
 
-Rendering is one set-based query: each journal's reason features (those that most shortened its
-isolation paths, in `model_results`) are joined back to the evidence columns of `model_features`
-and to the reference population's medians and counts. Counts say
-"other entries" when the model fits on the whole ledger and "baseline entries" in baseline mode.
-Ledger values are quoted as data (bound into format()), never as SQL.
+Rendering is set-based: each journal's reason features (those that most shortened its isolation
+paths, in `model_results`) are joined, feature by feature, to that feature's evidence columns in
+its part table and to the reference population's medians and counts. Counts say "other entries"
+when the model fits on the whole ledger and "baseline entries" in baseline mode. Ledger values
+are arguments of format(), never part of a format string or of the SQL text.
 """
 
 from __future__ import annotations
