@@ -55,7 +55,10 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """)
     # Period labels differ between systems ('12', 'M12', '012', '2024-12'): both sides are compared by
     # their trailing number, falling back to the derived period of the effective date.
-    con.execute("""
+    # Without a trial balance (or control totals) the check's table is created empty: no pass over lines.
+    have_tb = con.execute("SELECT count(*) FROM ctx_tb").fetchone()[0] > 0
+    have_control = con.execute("SELECT count(*) FROM ctx_control_totals").fetchone()[0] > 0
+    con.execute(f"""
         CREATE OR REPLACE TABLE completeness_tb AS
         WITH tb AS (
             SELECT account, entity, fiscal_year, period, beginning, ending,
@@ -71,7 +74,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
             FROM lines l
             JOIN journals j ON j.journal_id = l.journal_id
             LEFT JOIN periods p ON p.period_key = j.period_key
-            WHERE (SELECT count(*) FROM ctx_tb) > 0
+            WHERE {str(have_tb).lower()}
             GROUP BY ALL
         ),
         rolled AS (
@@ -129,7 +132,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
                         WHEN coalesce(e.extract_total, 0) <> coalesce(s.system_total, 0) THEN 'differs' END AS status
             FROM system s FULL OUTER JOIN extract e
               ON s.journal_id = e.journal_id AND s.dc_indicator = e.dc_indicator
-            WHERE (SELECT count(*) FROM ctx_control_totals) > 0
+            WHERE {str(have_control).lower()}
         )
         SELECT * FROM compared WHERE status IS NOT NULL
     """)

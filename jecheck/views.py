@@ -201,14 +201,18 @@ def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
             FROM lines
             GROUP BY journal_id
         ),
-        p AS (SELECT * FROM periods WHERE NOT is_adjustment)
-        SELECT j.*, p.period_key, p.fiscal_year AS period_fiscal_year, p.period_start, p.period_end
-        FROM j ASOF LEFT JOIN p ON j.effective_date >= p.period_start
-    """)
-    # ASOF keeps the latest period starting on or before the date; drop it if the date is past its end.
-    con.execute("""
-        UPDATE journals SET period_key = NULL, period_fiscal_year = NULL, period_start = NULL, period_end = NULL
-        WHERE period_end IS NOT NULL AND effective_date > period_end
+        p AS (SELECT * FROM periods WHERE NOT is_adjustment),
+        matched AS (
+            -- ASOF takes the latest period starting on or before the date; it holds the date unless past its end
+            SELECT j.*, p.period_key, p.fiscal_year AS period_fiscal_year, p.period_start, p.period_end
+            FROM j ASOF LEFT JOIN p ON j.effective_date >= p.period_start
+        )
+        SELECT * REPLACE (
+                   CASE WHEN effective_date <= period_end THEN period_key END AS period_key,
+                   CASE WHEN effective_date <= period_end THEN period_fiscal_year END AS period_fiscal_year,
+                   CASE WHEN effective_date <= period_end THEN period_start END AS period_start,
+                   CASE WHEN effective_date <= period_end THEN period_end END AS period_end)
+        FROM matched
     """)
 
 
