@@ -40,6 +40,8 @@ def build_profile(con: duckdb.DuckDBPyConnection, ingest: Any, completeness: Com
             "read": ingest_dict.get("rows_read", lines),
             "loaded": ingest_dict.get("rows_loaded", lines),
             "rejected": ingest_dict.get("rows_rejected", 0),
+            # heading, total and blank rows of report-style exports (QuickBooks): not lines, not rejects
+            "skipped_not_lines": ingest_dict.get("rows_skipped", {}),
         },
         "journals": journals,
         "lines": lines,
@@ -78,7 +80,9 @@ def render_profile(profile: dict, console) -> None:
     rows = profile["rows"]
     console.print(
         f"[bold]Population[/bold]  layout: {profile.get('layout') or 'n/a'}\n"
-        f"  rows read {rows['read']:,} = loaded {rows['loaded']:,} + rejected {rows['rejected']:,}\n"
+        f"  rows read {rows['read']:,} = loaded {rows['loaded']:,} + rejected {rows['rejected']:,}"
+        + (f" ({sum(rows['skipped_not_lines'].values()):,} heading/total rows that are not lines were skipped)"
+           if rows.get("skipped_not_lines") else "") + "\n"
         f"  {profile['journals']:,} journals, {profile['lines']:,} lines; "
         f"debits {float(profile['totals']['debit']):,.2f}, credits {float(profile['totals']['credit']):,.2f}"
     )

@@ -21,8 +21,7 @@ def print_scan_summary(result, console: Console, top: int, written: list[Path] |
     con, ingest = result.con, result.ingest
     journals = con.execute("SELECT count(*) FROM journals").fetchall()[0][0]
     console.print(
-        f"[bold]Population[/bold]: rows read {ingest.rows_read:,} = loaded {ingest.rows_loaded:,} "
-        f"+ rejected {ingest.rows_rejected:,}; {journals:,} journals"
+        f"[bold]Population[/bold]: rows {escape(ingest.summary())}; {journals:,} journals"
     )
     for warning in ingest.warnings:
         console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
