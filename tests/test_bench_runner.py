@@ -109,3 +109,18 @@ def test_runs_end_to_end_on_a_small_ledger(bench, tmp_path):
     text = results.read_text()
     assert "| 20,000 |" in text and "**identical**" in text and f"{saved['machine']['cores']} cores" in text
     assert not (tmp_path / "data" / "20k_seed7" / "out").exists()  # outputs removed without --keep
+
+
+def test_stage_figures_add_up_with_or_without_profile_timings(bench):
+    findings = {"run": {"rows": {"loaded": 10}, "timings_s": {"load": 2.0, "rules": 3.0}, "duration_s": 6.0},
+                "rules": [{"id": "A-1", "status": "ran", "hits": 1, "duration_s": 0.5},
+                          {"id": "A-2", "status": "ran", "hits": 0, "duration_s": 2.5}],
+                "findings": [{}]}
+    scan = bench.Measured(wall_s=10.0, cpu_s=9.0, peak_rss_bytes=1, returncode=0, stdout="", stderr="")
+    plain = bench.scan_record(findings, scan)
+    assert (plain["untimed_in_scan_s"], plain["outside_scan_s"]) == (1.0, 4.0)
+    assert [r["id"] for r in plain["rules"]] == ["A-2", "A-1"]  # slowest first
+    profiled = bench.scan_record(findings, scan, {"stages_s": {"load": 2.0, "rules": 3.0, "outputs": 2.5},
+                                                  "total_s": 8.0})
+    assert profiled["stages_s"]["outputs"] == 2.5
+    assert (profiled["untimed_in_scan_s"], profiled["outside_scan_s"]) == (0.5, 2.0)
