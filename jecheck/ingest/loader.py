@@ -157,6 +157,7 @@ def load(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> IngestReport:
         if "is_manual" not in res.sources and report.context.get("sources") and report.context["sources"].rows_loaded:
             _manual_from_source_listing(con, report)
         report.out_of_range_dates = _out_of_range(con)
+        report.warnings += _context_gaps(con, report)
     finally:
         _drop(con, scratch)
     report.check_counts()
@@ -409,6 +410,33 @@ def _manual_from_source_listing(con, report: IngestReport) -> None:
         WHERE upper(lines.source) = s.source_key
     """)
     report.mapping["is_manual"] = "the source listing's manual flag for the line's source (--source-listing)"
+
+
+# Context file -> (what the ledger holds that the file should list, SQL of those values it does not list).
+_CONTEXT_GAPS = {
+    "coa": ("accounts", "SELECT DISTINCT account FROM lines WHERE account NOT IN (SELECT account FROM ctx_coa "
+                        "WHERE account IS NOT NULL)"),
+    "users": ("users", "SELECT DISTINCT u FROM lines, unnest([entered_by, approved_by]) t(u) WHERE u IS NOT NULL "
+                       "AND u NOT IN (SELECT user_id FROM ctx_users WHERE user_id IS NOT NULL)"),
+    "calendar": ("effective dates", "SELECT DISTINCT effective_date FROM lines WHERE effective_date IS NOT NULL AND "
+                                    "NOT EXISTS (SELECT 1 FROM ctx_calendar c WHERE effective_date BETWEEN "
+                                    "c.period_start AND c.period_end)"),
+}
+
+
+def _context_gaps(con, report: IngestReport) -> list[str]:
+    """A context file that contradicts the ledger still loads, but each gap is said: it weakens the rules using it."""
+    warnings = []
+    for name, (what, missing_sql) in _CONTEXT_GAPS.items():
+        context = report.context.get(name)
+        if not context:
+            continue
+        count, examples = con.execute(f"SELECT count(*), list(v ORDER BY v)[:3] FROM ({missing_sql}) t(v)").fetchone()
+        if count:
+            shown = ", ".join(str(v) for v in examples) + (", ..." if count > len(examples) else "")
+            warnings.append(f"{CONTEXT_OPTION[name]} {Path(context.path).name} does not cover {count:,} {what} "
+                            f"of the ledger ({shown}); check that it is the file for this ledger and period")
+    return warnings
 
 
 def _out_of_range(con) -> dict[str, int]:
