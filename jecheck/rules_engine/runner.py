@@ -13,6 +13,7 @@ from ..errors import UsageError
 from ..schema import LINE_COLUMN_NAMES
 from .config import RunConfig
 from .model import CONTEXT_OPTIONS, SEVERITIES, Rule, RuleSet
+from .sqlcheck import single_select_problem
 from .validate import PLACEHOLDER
 
 FINDINGS_DDL = """
@@ -112,15 +113,21 @@ def _message_expr(template: str, types: dict[str, str]) -> str:
 
 
 def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str, Any], severity: str) -> int:
-    """Run one rule and append its findings; returns how many. RuleRunError on failure (nothing appended)."""
+    """Run one rule and append its findings; returns how many. RuleRunError on failure (nothing appended).
+
+    The SQL is checked again with DuckDB's parser, alone and inside the statement that runs it, so
+    only one SELECT ever runs even for a rule that never went through the loader's validation.
+    """
+    problem = single_select_problem(rule.sql)
+    statement = f"CREATE OR REPLACE TEMP TABLE {RESULT_TABLE} AS SELECT * FROM (\n{rule.sql}\n) AS rule_result"
+    if problem is None and len(con.extract_statements(statement)) != 1:
+        problem = "SQL must be one self-contained query (it ends inside a comment or a string)"
+    if problem:
+        raise RuleRunError(f"the rule was not run: {problem}")
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {RESULT_TABLE} AS SELECT * FROM (\n{rule.sql}\n) AS rule_result",
-            bind_values(rule, params) or None,
-        )
+        con.execute(statement, bind_values(rule, params) or None)
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RuleRunError(f"the SQL failed: {first}") from exc
+        raise _run_failure("the SQL failed", exc) from exc
     try:
         types = {name: sql_type for name, sql_type, *_ in con.execute(f"DESCRIBE {RESULT_TABLE}").fetchall()}
         needed = [rule.key_column] + (["line_no"] if rule.grain == "line" else [])
@@ -146,10 +153,20 @@ def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str
         )
         return con.execute(f"SELECT count(*) FROM {RESULT_TABLE}").fetchone()[0]
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RuleRunError(f"the findings could not be built: {first}") from exc
+        raise _run_failure("the findings could not be built", exc) from exc
     finally:
         con.execute(f"DROP TABLE IF EXISTS {RESULT_TABLE}")
+
+
+def _run_failure(what: str, exc: duckdb.Error) -> Exception:
+    """The error to raise for a DuckDB failure while running a rule: Ctrl-C stays an interrupt."""
+    if isinstance(exc, duckdb.InterruptException):
+        return KeyboardInterrupt()
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, duckdb.PermissionException):
+        return RuleRunError(f"the SQL tried to reach a file, database, extension or the network, "
+                            f"which rule SQL may not do ({first})")
+    return RuleRunError(f"{what}: {first}")
 
 
 def run_rules(
