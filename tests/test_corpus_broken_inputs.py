@@ -234,3 +234,37 @@ def test_context_file_agreeing_with_the_ledger_warns_nothing(tmp_path):
     calendar = write(tmp_path, "calendar.csv", "period,period_start,period_end\n2024-01,2024-01-01,2024-01-31\n")
     summary, _ = profile(ledger, "--coa", coa, "--calendar", calendar)
     assert not [w for w in summary["warnings"] if "does not cover" in w]
+
+
+# --- The whole pipeline copes: scan (rules only) over a few of the worst cases -------------------------------------
+
+def hostile_parquet(directory: Path) -> Path:
+    path = directory / "hostile.parquet"
+    duckdb.connect().execute(
+        f"""COPY (SELECT 'J1' AS journal_id, '1000' AS account, 1.0 AS amount, DATE '2024-01-31' AS effective_date,
+                  d AS line_description FROM unnest(?::VARCHAR[]) u(d)) TO '{path}'""",
+        [["x" * 100_000, "nul\x00byte \x07", "\u202eRTL \U0001F600", "=cmd|' /C calc'!A0", "<b>bold</b>"]])
+    return path
+
+
+@pytest.mark.parametrize("build, loaded, rejected", [
+    (lambda d: write(d, "amounts.csv", lines("J1,1000,abc,2024-01-31,a", "J1,1000,.,2024-01-31,b",
+                                             "J1,1000," + "9" * 40 + ",2024-01-31,c", "J1,2000,5,2024-01-31,d")), 2, 2),
+    (hostile_parquet, 5, 0),
+])
+def test_scan_runs_through_with_bad_rows_in_rejects(tmp_path, build, loaded, rejected):
+    out = tmp_path / "out"
+    result = run("scan", "--no-model", "--select", "INT", "--json", "--out", out, build(tmp_path))
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    assert json.loads(result.stdout)["rows"] == {"read": loaded + rejected, "loaded": loaded, "rejected": rejected}
+    if rejected:
+        with open(out / "rejects.csv", newline="", encoding="utf-8") as handle:
+            assert len(list(csv.DictReader(handle))) == rejected
+    else:
+        assert not (out / "rejects.csv").exists()
+    assert (out / "findings.json").exists()
+
+
+def test_scan_of_an_unusable_file_is_one_sentence(tmp_path):
+    result = run("scan", "--no-model", "--out", tmp_path / "out", write(tmp_path, "header.csv", HEADER))
+    assert_one_sentence_error(result, 3, "header.csv", "no data rows")
