@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import os
+import shutil
 import tempfile
+import weakref
+from contextlib import contextmanager
+from typing import Iterator
 
 import duckdb
+
+from .errors import DataError, UsageError
 
 
 def connect(
@@ -17,9 +22,12 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """Open a DuckDB connection with the run's resource limits.
 
-    `memory_limit` is DuckDB's own (e.g. "4GB"); past it DuckDB spills to `temp_directory`.
+    `memory_limit` is DuckDB's own (e.g. "4GB"); past it DuckDB spills to `temp_directory`, by
+    default a private folder (mode 0700) under TMPDIR, removed with the connection.
     No extension is ever auto-installed: nothing leaves the machine.
     """
+    if memory_limit is not None and str(memory_limit).strip().startswith("-"):
+        raise UsageError(f"--memory-limit {memory_limit} is negative; give a size such as 4GB or 500MB")
     config: dict[str, str | int | bool] = {
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
@@ -27,9 +35,23 @@ def connect(
     if threads:
         config["threads"] = int(threads)
     if memory_limit:
-        config["memory_limit"] = memory_limit
-    config["temp_directory"] = temp_directory or os.path.join(tempfile.gettempdir(), "jecheck_spill")
-    con = duckdb.connect(database, config=config)
+        config["memory_limit"] = str(memory_limit)
+    spill_dir = temp_directory or tempfile.mkdtemp(prefix="jecheck-spill-")
+    config["temp_directory"] = spill_dir
+    try:
+        con = duckdb.connect(database, config=config)
+    except duckdb.Error as exc:
+        if temp_directory is None:
+            shutil.rmtree(spill_dir, ignore_errors=True)
+        if memory_limit and isinstance(exc, (duckdb.ParserException, duckdb.InvalidInputException)):
+            raise UsageError(f"--memory-limit {memory_limit} is not a size DuckDB understands "
+                             f"({_first_line(exc)}); give a number and a unit such as 4GB or 500MB") from exc
+        if memory_limit and isinstance(exc, duckdb.OutOfMemoryException):
+            raise UsageError(f"--memory-limit {memory_limit} is too small for DuckDB to start; "
+                             "give at least 100MB") from exc
+        raise
+    if temp_directory is None:
+        weakref.finalize(con, shutil.rmtree, spill_dir, ignore_errors=True)
     return con
 
 
@@ -37,6 +59,7 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> None:
     """After the data is loaded: no file, network or extension access, and no way to undo that.
 
     Rule packs are code from elsewhere; from here on SQL can only read the tables already loaded.
+    Spilling to the temp directory keeps working (DuckDB's own buffer files are not external access).
     """
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
@@ -47,3 +70,47 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     ).fetchone()[0] > 0
+
+
+@contextmanager
+def explain_engine_errors() -> Iterator[None]:
+    """Turn DuckDB's own failure modes into what the CLI reports.
+
+    Ctrl-C during a query surfaces from DuckDB as RuntimeError('Query interrupted'): it becomes
+    KeyboardInterrupt again. Running out of memory or spill space, even when another error wraps
+    it (a reader's "could not be read" DataError), becomes one sentence saying what to change.
+    """
+    try:
+        yield
+    except Exception as exc:
+        causes = _causes(exc)
+        if any(_is_interrupt(e) for e in causes):
+            raise KeyboardInterrupt from exc
+        for error in causes:
+            if isinstance(error, (duckdb.OutOfMemoryException, MemoryError)):
+                detail = _first_line(error) if isinstance(error, duckdb.Error) else "Python could not allocate memory"
+                raise DataError(f"the scan ran out of memory ({detail}); raise --memory-limit (or leave it unset), "
+                                "use --threads 1, or run on a machine with more memory") from exc
+            if "No space left on device" in str(error):
+                raise DataError("the disk holding DuckDB's spill folder is full; free space there or point "
+                                "TMPDIR at a larger disk") from exc
+        raise
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and every exception it was raised from or during, innermost last."""
+    chain: list[BaseException] = []
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return chain
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.InterruptException) or (
+        type(exc) is RuntimeError and str(exc).strip() == "Query interrupted")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..db import explain_engine_errors
 from . import main
 from .options import ledger_options, load_options_from
 
@@ -74,7 +75,7 @@ def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, 
         period=period, baseline=_baseline(baseline), seed=seed, top=top, threads=threads,
         memory_limit=memory_limit, model=not no_model,
     )
-    with scan_progress(quiet=quiet, as_json=as_json) as progress:
+    with explain_engine_errors(), scan_progress(quiet=quiet, as_json=as_json) as progress:
         result = run_scan(options, progress=progress)
         written = write_outputs(result, out_dir, progress=progress)
     if as_json:
@@ -97,9 +98,10 @@ def profile_command(ledger, fiscal_year_start_month, as_json, **ledger_kwargs):
     from ..views import ViewOptions
 
     load_options = load_options_from(ledger, ledger_kwargs)
-    con, ingest = open_ledger(load_options, view_options=ViewOptions(
-        fiscal_year_start_month=fiscal_year_start_month, country=None))
-    profile = build_profile(con, ingest, check_completeness(con, load_options))
+    with explain_engine_errors():
+        con, ingest = open_ledger(load_options, view_options=ViewOptions(
+            fiscal_year_start_month=fiscal_year_start_month, country=None))
+        profile = build_profile(con, ingest, check_completeness(con, load_options))
     if as_json:
         click.echo(json.dumps(profile, indent=1, default=str))
     else:
