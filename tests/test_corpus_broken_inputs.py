@@ -180,9 +180,13 @@ def test_latin1_bytes_in_a_utf8_file(tmp_path):
 # --- Unusual but valid shapes load whole ---------------------------------------------------------------------------
 
 def test_duplicate_journal_line_keys_are_kept(tmp_path):
-    summary, rejected = profile(write(tmp_path, "gl.csv", "journal_id,line_number,account,amount,effective_date\n"
-                                                          "J1,1,1000,5,2024-01-31\nJ1,1,2000,-5,2024-01-31\n"))
-    assert summary["rows"]["loaded"] == 2 and summary["journals"] == 1 and not rejected
+    summary, rejected = profile(write(tmp_path, "gl.csv", "journal_id,line_no,account,amount,effective_date\n"
+                                                          "J1,1,1000,5,2024-01-31\nJ1,1,2000,-5,2024-01-31\n"
+                                                          "J1,2,3000,1,2024-01-31\nJ1,2,3000,-1,2024-01-31\n"
+                                                          "J2,1,1000,1,2024-01-31\n"))
+    assert summary["rows"]["loaded"] == 5 and summary["journals"] == 2 and not rejected
+    assert any(w.startswith("2 journal id and line number pairs appear on more than one row (e.g. J1 line 1)")
+               for w in summary["warnings"]), summary["warnings"]
 
 
 def test_journal_of_one_line(tmp_path):

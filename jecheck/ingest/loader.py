@@ -157,7 +157,7 @@ def load(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> IngestReport:
         if "is_manual" not in res.sources and report.context.get("sources") and report.context["sources"].rows_loaded:
             _manual_from_source_listing(con, report)
         report.out_of_range_dates = _out_of_range(con)
-        report.warnings += _context_gaps(con, report)
+        report.warnings += _repeated_line_keys(con) + _context_gaps(con, report)
     finally:
         _drop(con, scratch)
     report.check_counts()
@@ -410,6 +410,18 @@ def _manual_from_source_listing(con, report: IngestReport) -> None:
         WHERE upper(lines.source) = s.source_key
     """)
     report.mapping["is_manual"] = "the source listing's manual flag for the line's source (--source-listing)"
+
+
+def _repeated_line_keys(con) -> list[str]:
+    """Rows sharing a journal id and line number are all kept, but said: an extract can double its rows."""
+    count, example = con.execute("""
+        SELECT count(*), min(journal_id || ' line ' || line_no) FROM (
+            SELECT journal_id, line_no FROM lines WHERE line_no IS NOT NULL
+            GROUP BY ALL HAVING count(*) > 1)""").fetchone()
+    if not count:
+        return []
+    return [f"{count:,} journal id and line number pairs appear on more than one row (e.g. {example}); all are kept: "
+            "check that the extract has no doubled rows"]
 
 
 # Context file -> (what the ledger holds that the file should list, SQL of those values it does not list).
