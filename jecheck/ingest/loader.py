@@ -424,30 +424,32 @@ def _repeated_line_keys(con) -> list[str]:
             "check that the extract has no doubled rows"]
 
 
-# Context file -> (what the ledger holds that the file should list, SQL of those values it does not list).
+# Context file -> (what it lacks, SQL of the ledger values it lacks).
 _CONTEXT_GAPS = {
-    "coa": ("accounts", "SELECT DISTINCT account FROM lines WHERE account NOT IN (SELECT account FROM ctx_coa "
-                        "WHERE account IS NOT NULL)"),
-    "users": ("users", "SELECT DISTINCT u FROM lines, unnest([entered_by, approved_by]) t(u) WHERE u IS NOT NULL "
-                       "AND u NOT IN (SELECT user_id FROM ctx_users WHERE user_id IS NOT NULL)"),
-    "calendar": ("effective dates", "SELECT DISTINCT effective_date FROM lines WHERE effective_date IS NOT NULL AND "
-                                    "NOT EXISTS (SELECT 1 FROM ctx_calendar c WHERE effective_date BETWEEN "
-                                    "c.period_start AND c.period_end)"),
+    "coa": ("does not list {} of the ledger's accounts",
+            "SELECT DISTINCT account FROM lines "
+            "WHERE account NOT IN (SELECT account FROM ctx_coa WHERE account IS NOT NULL)"),
+    "users": ("does not list {} of the ledger's users",
+              "SELECT DISTINCT u FROM lines, unnest([entered_by, approved_by]) t(u) WHERE u IS NOT NULL "
+              "AND u NOT IN (SELECT user_id FROM ctx_users WHERE user_id IS NOT NULL)"),
+    "calendar": ("has no period for {} of the ledger's effective dates",
+                 "SELECT DISTINCT effective_date FROM lines WHERE effective_date IS NOT NULL AND NOT EXISTS "
+                 "(SELECT 1 FROM ctx_calendar c WHERE effective_date BETWEEN c.period_start AND c.period_end)"),
 }
 
 
 def _context_gaps(con, report: IngestReport) -> list[str]:
     """A context file that contradicts the ledger still loads, but each gap is said: it weakens the rules using it."""
     warnings = []
-    for name, (what, missing_sql) in _CONTEXT_GAPS.items():
+    for name, (lacks, missing_sql) in _CONTEXT_GAPS.items():
         context = report.context.get(name)
         if not context:
             continue
         count, examples = con.execute(f"SELECT count(*), list(v ORDER BY v)[:3] FROM ({missing_sql}) t(v)").fetchone()
         if count:
             shown = ", ".join(str(v) for v in examples) + (", ..." if count > len(examples) else "")
-            warnings.append(f"{CONTEXT_OPTION[name]} {Path(context.path).name} does not cover {count:,} {what} "
-                            f"of the ledger ({shown}); check that it is the file for this ledger and period")
+            warnings.append(f"{CONTEXT_OPTION[name]} {Path(context.path).name} {lacks.format(f'{count:,}')} "
+                            f"({shown}); check that it is the file for this ledger and period")
     return warnings
 
 
