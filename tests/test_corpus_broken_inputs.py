@@ -171,7 +171,8 @@ def test_column_shifted_by_one_in_a_few_rows(tmp_path):
 
 
 def test_latin1_bytes_in_a_utf8_file(tmp_path):
-    path = write(tmp_path, "gl.csv", lines("J1,1000,5,2024-01-31,Straße").encode() + b"J1,2000,-5,2024-01-31,Caf\xe9\n")
+    utf8 = lines("J1,1000,5,2024-01-31,Straße").encode()
+    path = write(tmp_path, "gl.csv", utf8 + b"J1,2000,-5,2024-01-31,Caf\xe9\n")
     summary, rejected = profile(path)
     assert summary["rows"]["loaded"] == 2 and not rejected
     assert any("not valid UTF-8" in w for w in summary["warnings"])
@@ -204,7 +205,8 @@ def test_journal_of_100000_lines(tmp_path):
 
 
 def test_hostile_descriptions_load_intact(tmp_path):
-    hostile = ["x" * 100_000, "tab\tbell\x07escape\x1b", "emoji \U0001F600\U0001F4B8", "\u202eRTL \u05e9\u05dc\u05d5\u05dd",
+    hostile = ["x" * 100_000, "tab\tbell\x07escape\x1b", "emoji \U0001F600\U0001F4B8",
+               "\u202eRTL \u05e9\u05dc\u05d5\u05dd",
                "nul\x00byte", "=HYPERLINK(\"http://x\")", "<script>alert(1)</script>"]
     path = tmp_path / "gl.parquet"
     con = duckdb.connect()
@@ -220,7 +222,8 @@ def test_hostile_descriptions_load_intact(tmp_path):
 @pytest.mark.parametrize("option, name, content, warned", [
     ("--coa", "coa.csv", "account,name,type\n1000,Cash,asset\n9999,Other,asset\n",
      "--coa coa.csv does not list 1 of the ledger's accounts (2000)"),
-    ("--users", "users.csv", "user_id,name\nann,Ann\n", "--users users.csv does not list 1 of the ledger's users (bob)"),
+    ("--users", "users.csv", "user_id,name\nann,Ann\n",
+     "--users users.csv does not list 1 of the ledger's users (bob)"),
     ("--calendar", "calendar.csv", "period,period_start,period_end\n2023-12,2023-12-01,2023-12-31\n",
      "--calendar calendar.csv has no period for 1 of the ledger's effective dates (2024-01-31)"),
 ])
