@@ -44,6 +44,9 @@ class FakeIngest:
     files: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
+    def summary(self) -> str:
+        return f"read {self.rows_read:,} = loaded {self.rows_loaded:,} + rejected {self.rows_rejected:,}"
+
     def to_dict(self) -> dict:
         return {"layout": "canonical", "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
                 "rows_rejected": self.rows_rejected, "files": self.files, "warnings": self.warnings}
