@@ -361,4 +361,6 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
         SELECT * FROM (SELECT jkey, journal_id, in_fit, in_scope FROM model_journals) j
         {joins}
     """)
+    for table in ("model_line_keys", "model_journal_accounts", "model_pairs", "model_segments"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")  # line-level work, the largest: free it now
     return part_of
