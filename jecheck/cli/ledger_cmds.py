@@ -23,15 +23,6 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
-def _baseline(value: str | None) -> tuple[str, str] | None:
-    if not value:
-        return None
-    first, sep, last = value.partition("..")
-    if not sep or not first or not last:
-        raise click.BadParameter("give the baseline as FIRST..LAST, e.g. 2024-07..2025-05", param_hint="--baseline")
-    return first.strip(), last.strip()
-
-
 @main.command("scan")
 @click.argument("ledger", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @ledger_options
@@ -66,13 +57,14 @@ def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, 
     from ..report import write_outputs
     from ..report.progress import scan_progress
     from ..report.terminal import print_scan_summary, scan_summary_dict
+    from ..model import parse_baseline
     from ..scan import ScanOptions, run_scan
 
     options = ScanOptions(
         load=load_options_from(ledger, ledger_kwargs), out_dir=out_dir, rules_dirs=tuple(rules_dirs),
         config=config, select=_split(select), ignore=_split(ignore), suppress=suppress, fail_on=fail_on,
         country=country or None, subdivision=subdivision, fiscal_year_start_month=fiscal_year_start_month,
-        period=period, baseline=_baseline(baseline), seed=seed, top=top, threads=threads,
+        period=period, baseline=parse_baseline(baseline) if baseline else None, seed=seed, top=top, threads=threads,
         memory_limit=memory_limit, model=not no_model,
     )
     with explain_engine_errors(), scan_progress(quiet=quiet, as_json=as_json) as progress:
