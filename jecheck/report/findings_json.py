@@ -67,7 +67,7 @@ def findings_array_json(con) -> str:
                    line_no := line_no, message := message, evidence := json(evidence), suppressed := suppressed,
                    suppression := CASE WHEN suppressed THEN struct_pack(
                        justification := suppression_justification, reviewer := suppression_reviewer) END)
-                   ORDER BY rule_id, journal_id, line_no)), '[]')
+                   ORDER BY rule_id, journal_id, line_no, message)), '[]')
         FROM findings
     """).fetchall()[0][0]
 

@@ -191,7 +191,7 @@ def suppressed_findings(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFr
     return query_frame(con, """
         SELECT rule_id, journal_id, line_no, suppression_justification AS justification,
                suppression_reviewer AS reviewer, message
-        FROM findings WHERE suppressed ORDER BY rule_id, journal_id, line_no LIMIT $limit
+        FROM findings WHERE suppressed ORDER BY rule_id, journal_id, line_no, message LIMIT $limit
     """, {"limit": limit})
 
 
