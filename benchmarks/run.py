@@ -294,13 +294,24 @@ def bench_size(lines: int, args: argparse.Namespace, run_check: bool) -> tuple[d
     return record, check
 
 
+def run_key(record: dict) -> str:
+    """Results are kept per size and memory limit: '10m', '10m@3GB'."""
+    return record["size"] + (f"@{record['memory_limit']}" if record.get("memory_limit") else "")
+
+
 def merge_results(previous: dict | None, machine: dict, records: list[dict], check: dict | None) -> dict:
     """Replace the measured sizes in `previous` (kept only when measured on the same machine)."""
     same_machine = previous and previous.get("machine") == machine
     runs = dict(previous["runs"]) if same_machine else {}
-    runs.update({r["size"]: r for r in records})
-    return {"machine": machine, "runs": dict(sorted(runs.items(), key=lambda item: item[1]["lines"])),
+    runs.update({run_key(r): r for r in records})
+    ordered = sorted(runs.items(), key=lambda item: (item[1]["lines"], item[0]))
+    return {"machine": machine, "runs": dict(ordered),
             "check": check or (previous.get("check") if same_machine else None)}
+
+
+def _lines_label(record: dict) -> str:
+    limit = record.get("memory_limit")
+    return f"{record['lines']:,}" + (f" (limit {limit})" if limit else "")
 
 
 def _seconds(value: float | None) -> str:
@@ -337,18 +348,19 @@ def render_markdown(results: dict, command: str) -> str:
     for record in runs.values():
         stage_names += [s for s in record.get("stages_s", {}) if s not in stage_names]
     header = (["lines", "journals"] + stage_names + ["untimed", "outside scan", "**total s**", "lines/s",
-              "CPU s", "peak RSS GB", "floor s", "× floor", "target"])
+              "CPU s", "peak RSS GB", "floor s (query)", "× floor", "target"])
     rows = []
     for record in runs.values():
         if "error" in record:
-            rows.append([f"{record['lines']:,}", "", *[""] * len(stage_names), "", "", "", "", "", "", "", "",
+            rows.append([_lines_label(record), "", *[""] * len(stage_names), "", "", "", "", "", "", "", "",
                          f"failed: {record['error']}"])
             continue
-        rows.append([f"{record['lines']:,}", f"{record['journals']:,}",
+        rows.append([_lines_label(record), f"{record['journals']:,}",
                      *[_seconds(record["stages_s"].get(s)) for s in stage_names],
                      _seconds(record["untimed_in_scan_s"]), _seconds(record["outside_scan_s"]),
                      f"**{_seconds(record['total_s'])}**", f"{record['lines_per_s']:,}", _seconds(record["cpu_s"]),
-                     _gb(record["peak_rss_bytes"]), _seconds(record["floor"]["wall_s"]),
+                     _gb(record["peak_rss_bytes"]),
+                     f"{_seconds(record['floor']['wall_s'])} ({_seconds(record['floor']['query_s'])})",
                      f"{record['floor_multiple']:.1f}", target_verdict(record, runs)])
     out = [
         "# jecheck benchmark results", "",
@@ -366,10 +378,11 @@ def render_markdown(results: dict, command: str) -> str:
         "findings.json, entries.parquet, report.xlsx and report.html. "
         "*Total* is the process's wall time, *CPU s* its user + system time, *peak RSS* its own maximum "
         "resident set (ru_maxrss from os.wait4). The *floor* is `benchmarks/floor.py`: a fresh process in "
-        "which DuckDB reads the same Parquet once and computes per-journal sums, counts and min/max dates; "
-        "*× floor* is total / floor wall time.", "",
+        "which DuckDB reads the same Parquet once and computes per-journal sums, counts and min/max dates "
+        "(in brackets: the query alone, without interpreter start and imports); *× floor* is total / floor "
+        "wall time.", "",
         _table(["lines", "measured at (UTC)", "commit", "threads", "memory limit", "load avg before → after"],
-               [[f"{r['lines']:,}", r["measured_at"], r["commit"], str(r["threads"] or "all"),
+               [[_lines_label(r), r["measured_at"], r["commit"], str(r["threads"] or "all"),
                  r["memory_limit"] or "none",
                  f"{r['load_average_before']} → {r.get('load_average_after', '?')}"] for r in runs.values()]),
         "",
@@ -401,10 +414,10 @@ def _rules_table(runs: dict) -> str:
     if not measured:
         return "No rule timings."
     largest = measured[-1]
-    durations = {r["size"]: {rule["id"]: rule["duration_s"] for rule in r["rules"]} for r in measured}
+    durations = {run_key(r): {rule["id"]: rule["duration_s"] for rule in r["rules"]} for r in measured}
     top = [rule for rule in largest["rules"] if rule["duration_s"] is not None][:TOP_RULES]
-    header = ["rule", *[f"{r['lines']:,}" for r in measured], f"hits at {largest['lines']:,}"]
-    rows = [[rule["id"], *[_seconds(durations[r["size"]].get(rule["id"])) for r in measured], f"{rule['hits']:,}"]
+    header = ["rule", *[run_key(r) for r in measured], f"hits at {run_key(largest)}"]
+    rows = [[rule["id"], *[_seconds(durations[run_key(r)].get(rule["id"])) for r in measured], f"{rule['hits']:,}"]
             for rule in top]
     totals = ["all rules (sum)", *[_seconds(sum(x["duration_s"] or 0 for x in r["rules"])) for r in measured], ""]
     return _table(header, [*rows, totals])
