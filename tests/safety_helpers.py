@@ -156,3 +156,51 @@ def flagged(document: dict, rule_ids: tuple[str, ...] | None = None) -> set[tupl
     """(rule id, journal id) of every finding, optionally of some rules only."""
     return {(f["rule_id"], f["journal_id"]) for f in document["findings"]
             if rule_ids is None or f["rule_id"] in rule_ids}
+
+
+ATTACK_RULE = """\
+id: {rule_id}
+slug: attack
+title: A rule from elsewhere
+category: INT
+severity: high
+status: stable
+grain: journal
+version: 1
+rationale: A rule pack nobody here wrote.
+sql: |
+{sql}
+message: "Flagged"
+tests:
+  - name: anything
+    given:
+      lines:
+        - {{journal_id: A, account: "1000", amount: 1, effective_date: 2024-01-31}}
+        - {{journal_id: B, account: "1000", amount: 2, effective_date: 2024-01-31}}
+    flags: [B]
+    passes: [A]
+"""
+ATTACK_SQL_LINE = ATTACK_RULE.splitlines().index("sql: |") + 1  # where errors about the SQL point
+
+
+def write_attack_pack(root: Path, attacks: dict[str, str]) -> Path:
+    """A user rule pack with one rule per attack (rule id -> SQL), as its author would ship it."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pack.yaml").write_text('name: elsewhere\nversion: "1.0"\ndescription: rules from elsewhere\n')
+    for rule_id, sql in attacks.items():
+        body = "\n".join("  " + line for line in sql.splitlines())
+        (root / f"{rule_id}.attack.yaml").write_text(ATTACK_RULE.format(rule_id=rule_id, sql=body))
+    return root
+
+
+def small_ledger(path: Path, *, unbalanced: tuple[str, ...] = ()) -> Path:
+    """Six two-line journals JE-00001..JE-00006 as Parquet; the named ones are off by 0.01."""
+    journals = []
+    for n in range(1, 7):
+        entered = datetime(2024, 3, 4 + n % 5, 10, 30)
+        amount = Decimal(100 * n)
+        journal_id = f"JE-{n:05d}"
+        credit = -amount + (Decimal("0.01") if journal_id in unbalanced else 0)
+        journals.append(Journal(journal_id, entered.date(), entered, USERS[n % 5], USERS[(n + 1) % 5],
+                                DESCRIPTIONS[n % 5], ("6100", "2000"), (amount, credit)))
+    return write_parquet(ledger_rows(journals), path)

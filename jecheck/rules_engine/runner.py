@@ -116,12 +116,12 @@ def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str
     """Run one rule and append its findings; returns how many. RuleRunError on failure (nothing appended).
 
     The SQL is checked again with DuckDB's parser, alone and inside the statement that runs it, so
-    only one SELECT ever runs even for a rule that never went through the loader's validation.
+    only one query ever runs, even for a rule that never went through the loader's validation.
     """
-    problem = single_select_problem(rule.sql)
     statement = f"CREATE OR REPLACE TEMP TABLE {RESULT_TABLE} AS SELECT * FROM (\n{rule.sql}\n) AS rule_result"
-    if problem is None and len(con.extract_statements(statement)) != 1:
-        problem = "SQL must be one self-contained query (it ends inside a comment or a string)"
+    problem = single_select_problem(rule.sql)
+    if problem is None and not _one_statement(con, statement):
+        problem = "SQL must be one self-contained query"
     if problem:
         raise RuleRunError(f"the rule was not run: {problem}")
     try:
@@ -156,6 +156,13 @@ def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str
         raise _run_failure("the findings could not be built", exc) from exc
     finally:
         con.execute(f"DROP TABLE IF EXISTS {RESULT_TABLE}")
+
+
+def _one_statement(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    try:
+        return len(con.extract_statements(sql)) == 1
+    except duckdb.Error:
+        return False
 
 
 def _run_failure(what: str, exc: duckdb.Error) -> Exception:
