@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import tempfile
+import threading
 import weakref
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Iterator
 
 import duckdb
 
 from .errors import DataError, UsageError
+
+# Every connection `connect` opened and not yet collected: what Ctrl-C interrupts.
+_open_connections: weakref.WeakSet = weakref.WeakSet()
 
 
 def connect(
@@ -52,6 +58,7 @@ def connect(
         raise
     if temp_directory is None:
         weakref.finalize(con, shutil.rmtree, spill_dir, ignore_errors=True)
+    _open_connections.add(con)
     return con
 
 
@@ -76,12 +83,14 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def explain_engine_errors() -> Iterator[None]:
     """Turn DuckDB's own failure modes into what the CLI reports.
 
-    Ctrl-C during a query surfaces from DuckDB as RuntimeError('Query interrupted'): it becomes
-    KeyboardInterrupt again. Running out of memory or spill space, even when another error wraps
-    it (a reader's "could not be read" DataError), becomes one sentence saying what to change.
+    Ctrl-C stops the running query at once (see `_ctrl_c_interrupts_queries`) and, surfacing from
+    DuckDB as RuntimeError('Query interrupted') or InterruptException, becomes KeyboardInterrupt
+    again. Running out of memory or spill space, even when another error wraps it (a reader's
+    "could not be read" DataError), becomes one sentence saying what to change.
     """
     try:
-        yield
+        with _ctrl_c_interrupts_queries():
+            yield
     except Exception as exc:
         causes = _causes(exc)
         if any(_is_interrupt(e) for e in causes):
@@ -95,6 +104,44 @@ def explain_engine_errors() -> Iterator[None]:
                 raise DataError("the disk holding DuckDB's spill folder is full; free space there or point "
                                 "TMPDIR at a larger disk") from exc
         raise
+
+
+@contextmanager
+def _ctrl_c_interrupts_queries() -> Iterator[None]:
+    """While inside, Ctrl-C interrupts the query of every open connection straight away.
+
+    DuckDB's Python client looks for Ctrl-C only between tasks of a query, which can be seconds
+    apart, or never for one long task; a thread woken by the signal's wake-up fd calls interrupt().
+    Left out off the main thread, or when something else already owns the wake-up fd.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    if previous != -1:
+        signal.set_wakeup_fd(previous)
+        os.close(read_end), os.close(write_end)
+        yield
+        return
+    watcher = threading.Thread(target=_interrupt_on_ctrl_c, args=(read_end,), name="jecheck-ctrl-c", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(-1)
+        os.close(write_end)  # the watcher reads end-of-file and returns
+        watcher.join()
+        os.close(read_end)
+
+
+def _interrupt_on_ctrl_c(read_end: int) -> None:
+    while signals := os.read(read_end, 64):
+        if signal.SIGINT in signals:
+            for con in list(_open_connections):
+                with suppress(duckdb.Error):
+                    con.interrupt()
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
