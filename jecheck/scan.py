@@ -6,6 +6,7 @@ Import and call `run_scan(ScanOptions(...))` to use jecheck as a library.
 
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -135,6 +136,8 @@ def run_scan(options: ScanOptions, progress=None) -> ScanResult:
     t0 = time.perf_counter()
     timer = Timer()
     notify = progress or (lambda stage: None)
+    if options.model:
+        _import_model_in_background()
 
     # Rule packs and configuration are validated before the (possibly long) load.
     with timer.stage("rule_packs"):
@@ -183,6 +186,23 @@ def run_scan(options: ScanOptions, progress=None) -> ScanResult:
     result.timings = timer.timings
     result.duration_s = round(time.perf_counter() - t0, 3)
     return result
+
+
+def _import_model_in_background() -> None:
+    """Import scikit-learn (~1.5 s, mostly scipy) on a thread while DuckDB loads the ledger.
+
+    DuckDB releases the GIL while it works, so the import costs the scan almost nothing; the model stage's
+    own import then finds the modules ready (Python's import lock makes it wait if the thread is not done).
+    """
+    def warm() -> None:
+        try:
+            import sklearn.ensemble  # noqa: F401
+
+            from . import model  # noqa: F401
+        except Exception:  # the model stage imports again and reports any error itself
+            pass
+
+    threading.Thread(target=warm, name="jecheck-import-model", daemon=True).start()
 
 
 def _check_period(con: duckdb.DuckDBPyConnection, period: str, baseline: tuple[str, str] | None) -> None:

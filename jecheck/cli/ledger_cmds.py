@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 import click
 
@@ -50,9 +51,11 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--no-model", is_flag=True, help="Run the rules only (no anomaly scores).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of tables.")
+@click.option("--profile-timings", is_flag=True,
+              help="Also print where the time went: each stage, the slowest rules, peak memory (to stderr).")
 def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, fail_on, country, subdivision,
                  fiscal_year_start_month, period, baseline, seed, top, threads, memory_limit, no_model,
-                 quiet, as_json, **ledger_kwargs):
+                 quiet, as_json, profile_timings, **ledger_kwargs):
     """Load LEDGER (or a SAP BKPF + BSEG pair), check completeness, run the rules and the model, write reports."""
     from ..report import write_outputs
     from ..report.progress import scan_progress
@@ -69,11 +72,19 @@ def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, 
     )
     with explain_engine_errors(), scan_progress(quiet=quiet, as_json=as_json) as progress:
         result = run_scan(options, progress=progress)
+        started = time.perf_counter()
         written = write_outputs(result, out_dir, progress=progress)
+        outputs_s = round(time.perf_counter() - started, 3)
     if as_json:
         click.echo(json.dumps(scan_summary_dict(result, written), indent=1, default=str))
     elif not quiet:
         print_scan_summary(result, _console(), top=min(top, 20), written=written)
+    if profile_timings:
+        from rich.console import Console
+
+        from ..report.timings import print_timings
+
+        print_timings(result, Console(stderr=True, highlight=False), outputs_s=outputs_s)
     sys.exit(result.exit_code())
 
 
