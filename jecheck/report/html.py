@@ -385,10 +385,11 @@ def _findings_section(result, rules: list[summary.RuleRow]) -> str:
     order = {s: i for i, s in enumerate(summary.SEVERITY_ORDER)}
     hit_rules = sorted((r for r in rules if listed.get(r.id)),
                        key=lambda r: (order.get(r.severity, 9), -r.hits, r.id))
+    samples = summary.findings_by_rule(con, {r.id: FINDINGS_PER_RULE for r in hit_rules})
     parts = []
     for rule in hit_rules:
         total = listed[rule.id]
-        frame = summary.rule_findings(con, rule.id, FINDINGS_PER_RULE)
+        frame = samples[rule.id]
         rows = []
         for f in frame.iter_rows(named=True):
             suppressed = (f'<span class="notrun">suppressed: {_e(f["suppression_justification"])}'

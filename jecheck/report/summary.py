@@ -152,17 +152,18 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int, *, top: int | None =
     Without `top`: the first `limit` ranks. With `top`: the first `top` ranks plus every journal with a
     rule hit, up to `limit` rows.
     """
-    where = "" if top is None else "WHERE r.rank <= $top OR len(r.rule_ids) > 0"
+    where = "" if top is None else "WHERE rank <= $top OR len(rule_ids) > 0"
     params = {"limit": limit} | ({} if top is None else {"top": top})
+    # The rows are picked before the join, so the journals are probed for `limit` ids, not ranked in full.
     return query_frame(con, f"""
+        WITH r AS (SELECT * FROM review {where} ORDER BY rank LIMIT $limit)
         SELECT r.rank, r.journal_id, r.risk_score, r.anomaly_score, r.percentile,
                j.effective_date, j.period_key, j.entered_at, j.entered_by, j.approved_by, j.source,
                j.line_count, j.total_debit, j.header_description,
                array_to_string(r.rule_ids, ', ') AS rule_ids, array_to_string(r.reasons, '; ') AS reasons,
                r.reasons[1] AS first_reason, len(r.reasons) AS reason_count
-        FROM review r LEFT JOIN journals j USING (journal_id)
-        {where}
-        ORDER BY r.rank LIMIT $limit
+        FROM r LEFT JOIN journals j USING (journal_id)
+        ORDER BY r.rank
     """, params)
 
 
@@ -173,17 +174,28 @@ def review_list_size(con: duckdb.DuckDBPyConnection, top: int) -> int:
     ).fetchall()[0][0]
 
 
-def rule_findings(con: duckdb.DuckDBPyConnection, rule_id: str, limit: int) -> pl.DataFrame:
-    """One rule's findings (unsuppressed first) with the journal's date, people, source and text."""
-    return query_frame(con, """
-        SELECT f.journal_id, f.line_no, f.message, j.effective_date, j.period_key, j.entered_by, j.approved_by,
-               j.source, j.total_debit, j.header_description, f.suppressed,
+def findings_by_rule(con: duckdb.DuckDBPyConnection, limits: dict[str, int]) -> dict[str, pl.DataFrame]:
+    """The first `limits[rule_id]` findings of each rule (unsuppressed first, then by journal and line),
+    with the journal's date, people, source and text: one query however many rules."""
+    if not limits:
+        return {}
+    frame = query_frame(con, """
+        WITH caps AS (SELECT unnest($rules) AS rule_id, unnest($caps) AS cap),
+        picked AS (
+            SELECT f.*, row_number() OVER (PARTITION BY f.rule_id
+                                           ORDER BY f.suppressed, f.journal_id, f.line_no, f.message) AS n
+            FROM findings f JOIN caps c ON c.rule_id = f.rule_id
+            QUALIFY n <= any_value(c.cap) OVER (PARTITION BY f.rule_id)
+        )
+        SELECT f.rule_id, f.journal_id, f.line_no, f.message, j.effective_date, j.period_key, j.entered_by,
+               j.approved_by, j.source, j.total_debit, j.header_description, f.suppressed,
                f.suppression_justification, f.suppression_reviewer, f.evidence
-        FROM findings f LEFT JOIN journals j USING (journal_id)
-        WHERE f.rule_id = $rule
-        ORDER BY f.suppressed, f.journal_id, f.line_no
-        LIMIT $limit
-    """, {"rule": rule_id, "limit": limit})
+        FROM picked f LEFT JOIN journals j USING (journal_id)
+        ORDER BY f.rule_id, f.n
+    """, {"rules": list(limits), "caps": [int(v) for v in limits.values()]})
+    found = frame.partition_by("rule_id", as_dict=True, include_key=False, maintain_order=True)
+    empty = frame.drop("rule_id").clear()
+    return {rule_id: found.get((rule_id,), empty) for rule_id in limits}
 
 
 def suppressed_findings(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -78,10 +79,10 @@ def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: i
         formats = _Formats(book)
         _summary_sheet(_Sheet(book, "Summary", formats), result, rules, sheet_names)
         _review_sheet(_Sheet(book, "Review", formats), result, review_cap)
+        shown = summary.findings_by_rule(con, limits)
         for rule in rules:
             if rule.id in sheet_names:
-                _rule_sheet(_Sheet(book, sheet_names[rule.id], formats), con, rule, listed[rule.id],
-                            limits[rule.id])
+                _rule_sheet(_Sheet(book, sheet_names[rule.id], formats), rule, listed[rule.id], shown[rule.id])
         _completeness_sheet(_Sheet(book, "Completeness", formats), result, row_cap)
         _profile_sheet(_Sheet(book, "Profile", formats), con, row_cap)
         _provenance_sheet(_Sheet(book, PROVENANCE_SHEET, formats), result, rules, row_cap)
@@ -238,18 +239,23 @@ class _Sheet:
               extra_cells: list[list[tuple[object, str]]] | None = None, filter_and_freeze: bool = False,
               freeze_cols: int = 0) -> tuple[int, int]:
         """Write a frame as a table with a header row, plus extra columns given cell by cell
-        (`extra_cells[i]` holds (value, kind) pairs for row i); return (header row, last row)."""
+        (`extra_cells[i]` holds (value, kind) pairs for row i); return (header row, last row).
+
+        Each column is made ready for Excel in one vectorised step (text made inert and cut to Excel's
+        limit, amounts as doubles, dates as Excel serial numbers), so the row loop only hands values over.
+        """
         names = frame.columns
         header_row = self.header([_label(n) for n in names] + list(extra_headers),
                                  names + list(extra_headers))
-        kinds = [_kind(frame.schema[n]) for n in names]
-        # Excel holds doubles: convert exact amounts once, column-wise, not cell by cell.
-        frame = frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
-        for i, values in enumerate(frame.iter_rows()):
-            for col, (value, kind) in enumerate(zip(values, kinds)):
-                self.value(self.row, col, value, kind)
+        columns = [self._column(frame.get_column(n)) for n in names]
+        for i in range(frame.height):
+            row = self.row
+            for col, (write, values, formats) in enumerate(columns):
+                value = values[i]
+                if value is not None:
+                    write(row, col, value, formats[i])
             for offset, (value, kind) in enumerate(extra_cells[i] if extra_cells else ()):
-                self.value(self.row, len(names) + offset, value, kind)
+                self.value(row, len(names) + offset, value, kind)
             self.row += 1
         last = max(self.row - 1, header_row)
         if filter_and_freeze:
@@ -257,11 +263,52 @@ class _Sheet:
             self.ws.autofilter(header_row, 0, last, len(names) + len(extra_headers) - 1)
         return header_row, last
 
+    def _column(self, series: pl.Series) -> tuple[Callable, list, list]:
+        """(write, values, formats) for one column: `write(row, col, values[i], formats[i])` writes cell i,
+        and a None value is left blank. Columns holding what Excel cannot store as a number or date (NaN,
+        dates before 1900) are written cell by cell through `value`, whose format argument is the kind."""
+        f, ws, n = self.f, self.ws, len(series)
+        kind = _kind(series.dtype)
+        if kind == "list":
+            series, kind = series.cast(pl.List(pl.String)).list.join("; "), "text"
+        if kind == "text":
+            text = _inert_text(series)
+            flags = text.str.contains(r"^[=+\-@\t\r]").to_list()
+            return ws.write_string, text.to_list(), [f.inert if flag else None for flag in flags]
+        if kind == "int":
+            return ws.write_number, series.to_list(), [f.int] * n
+        if kind == "amount":
+            return ws.write_number, series.cast(pl.Float64).to_list(), [f.amount] * n
+        if kind == "score" and series.is_finite().fill_null(True).all():
+            return ws.write_number, series.to_list(), [f.score] * n
+        if kind in ("date", "datetime") and not (series.dt.year() < 1900).any():
+            return ws.write_number, _excel_serial(series).to_list(), [f.date if kind == "date" else f.datetime] * n
+        if kind == "bool":
+            return ws.write_boolean, series.to_list(), [None] * n
+        return self.value, series.to_list(), [kind] * n
+
     def widen(self, col: int, width: float) -> None:
         """Make column `col` at least `width` characters wide."""
         if width > self.widths.get(col, 0):
             self.widths[col] = width
             self.ws.set_column(col, col, width)
+
+
+def _inert_text(series: pl.Series) -> pl.Series:
+    """Text as the sheet stores it: within Excel's cell limit, and empty text as a blank cell."""
+    text = series.cast(pl.String)
+    cut = text.str.slice(0, MAX_CELL_TEXT - 20) + " ... (truncated)"
+    return (pl.select(pl.when(text.str.len_chars() > MAX_CELL_TEXT).then(cut)
+                      .when(text == "").then(None).otherwise(text)).to_series())
+
+
+def _excel_serial(series: pl.Series) -> pl.Series:
+    """Dates and datetimes as Excel serial day numbers, as xlsxwriter computes them (1900 date system)."""
+    start = datetime(1899, 12, 31)
+    delta = series.cast(pl.Datetime("us")).dt.replace_time_zone(None) - start
+    days = (delta.dt.total_microseconds() / 86_400_000_000) if series.dtype != pl.Date else delta.dt.total_days()
+    # Excel counts 1900-02-29, which never was: serial numbers after day 59 are one higher.
+    return pl.select(pl.when(days > 59).then(days + 1).otherwise(days)).to_series().cast(pl.Float64)
 
 
 def _label(name: str) -> str:
@@ -413,7 +460,7 @@ def _review_sheet(sheet: _Sheet, result, row_cap: int) -> None:
         })
 
 
-def _rule_sheet(sheet: _Sheet, con, rule: summary.RuleRow, total: int, limit: int) -> None:
+def _rule_sheet(sheet: _Sheet, rule: summary.RuleRow, total: int, frame: pl.DataFrame) -> None:
     sheet.title(f"{rule.id}  {rule.title}")
     sheet.note(f"Severity {rule.severity} ({summary.SEVERITY_MEANING.get(rule.severity, '')}); category "
                f"{rule.category}; {rule.hits:,} findings in {rule.journals:,} journals"
@@ -424,7 +471,6 @@ def _rule_sheet(sheet: _Sheet, con, rule: summary.RuleRow, total: int, limit: in
         sheet.note("References: " + ", ".join(rule.references))
     if rule.params:
         sheet.note("Parameters: " + ", ".join(f"{k} = {_plain(v)}" for k, v in rule.params.items()))
-    frame = summary.rule_findings(con, rule.id, limit)
     cap = _cap_note(frame.height, total, "findings")
     if cap:
         sheet.note(cap)
