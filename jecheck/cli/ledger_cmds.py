@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -52,7 +53,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of tables.")
 @click.option("--profile-timings", is_flag=True,
-              help="Also print where the time went: each stage, the slowest rules, peak memory (to stderr).")
+              help="Also print where the time went (each stage, the slowest rules, peak memory) to stderr "
+                   "and write it to timings.json in --out.")
 def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, fail_on, country, subdivision,
                  fiscal_year_start_month, period, baseline, seed, top, threads, memory_limit, no_model,
                  quiet, as_json, profile_timings, **ledger_kwargs):
@@ -75,6 +77,10 @@ def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, 
         started = time.perf_counter()
         written = write_outputs(result, out_dir, progress=progress)
         outputs_s = round(time.perf_counter() - started, 3)
+        if profile_timings:
+            from ..report.timings import write_timings_json
+
+            written.append(write_timings_json(result, outputs_s, Path(out_dir) / "timings.json"))
     if as_json:
         click.echo(json.dumps(scan_summary_dict(result, written), indent=1, default=str))
     elif not quiet:

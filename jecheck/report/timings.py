@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import resource
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -28,6 +30,20 @@ def timings_rows(result, outputs_s: float | None) -> tuple[list[tuple[str, float
     rules = sorted(((r.id, r.duration_s, r.hits) for r in result.rules if r.status == "ran"),
                    key=lambda row: (-row[1], row[0]))
     return stages, rules
+
+
+def write_timings_json(result, outputs_s: float, path: Path) -> Path:
+    """timings.json for benchmarks: stages (outputs included), rules, total and peak memory of this scan."""
+    from .files import atomic_path
+
+    stages, rules = timings_rows(result, outputs_s)
+    document = {
+        "stages_s": dict(stages), "total_s": round(result.duration_s + outputs_s, 3),
+        "rules_s": {rule_id: seconds for rule_id, seconds, _ in rules}, "peak_rss_bytes": peak_rss_bytes(),
+    }
+    with atomic_path(path) as temporary:
+        Path(temporary).write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return path
 
 
 def print_timings(result, console: Console, outputs_s: float | None = None, rule_rows: int = 20) -> None:
