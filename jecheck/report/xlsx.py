@@ -1,8 +1,13 @@
 """report.xlsx: the auditor's workpaper.
 
 Sheets: Summary, Review, one per rule with findings (named by rule ID), Completeness, Profile, and
-Parameters & provenance. Written with xlsxwriter in constant-memory mode (rows stream to disk), so a
-sheet's size is bounded by `row_cap`, not by memory; a capped sheet says so above its table.
+Parameters & provenance. Written with xlsxwriter in constant-memory mode (rows stream to disk).
+
+Sheets are for reading, so they are capped at what a reviewer can work through: the Review sheet at the
+first REVIEW_ROW_CAP journals by rank, each rule sheet at ROW_CAP findings and all of them together at
+RULE_ROWS_TOTAL, shared out most severe rule first. A capped sheet states its cap and names the file
+holding everything (findings.json: every finding; entries.parquet: every ranked journal), so the time
+to write the workbook is bounded whatever the size of the ledger.
 
 Ledger text is never a formula: the workbook stores every string as a string, and a string a
 spreadsheet would read as a formula (=, +, -, @, tab, CR) also carries Excel's quote prefix, so
@@ -25,10 +30,11 @@ import xlsxwriter
 from . import summary
 from .files import atomic_path, looks_like_formula
 
-ROW_CAP = 100_000  # rows per rule sheet and other listings; Excel's own limit is 1,048,576
-RULE_ROWS_TOTAL = 300_000  # rows across all rule sheets, so the write time stays bounded however many rules hit
-RULE_ROWS_MIN = 1_000  # every rule sheet shows at least this many of its findings
-REVIEW_ROW_CAP = 50_000  # ranked journals on the Review sheet
+ROW_CAP = 2_000  # findings per rule sheet
+RULE_ROWS_TOTAL = 10_000  # findings across all rule sheets, however many rules hit
+RULE_ROWS_MIN = 100  # every rule sheet shows at least this many of its findings
+REVIEW_ROW_CAP = 2_000  # ranked journals on the Review sheet
+LISTING_CAP = 10_000  # rows of the completeness, profile and suppression tables (normally far fewer)
 SUMMARY_REVIEW_ROWS = 20
 MAX_CELL_TEXT = 32_767  # Excel's limit on characters in a cell
 CONCLUSIONS = ["No exception", "Exception", "Follow up", "Not tested"]
@@ -59,11 +65,12 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})
 
 
 def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: int = REVIEW_ROW_CAP,
-                    rule_rows_total: int = RULE_ROWS_TOTAL) -> Path:
+                    rule_rows_total: int = RULE_ROWS_TOTAL, listing_cap: int = LISTING_CAP) -> Path:
     """Write the workpaper of `result` (a ScanResult) to `path`.
 
-    Rule sheets and other listings stop at `row_cap` rows, the Review sheet at `review_cap`, and all rule
-    sheets together at `rule_rows_total` (shared out by severity); a capped sheet states its cap.
+    Rule sheets stop at `row_cap` rows, all rule sheets together at `rule_rows_total` (shared out by
+    severity), the Review sheet at `review_cap` and the other tables at `listing_cap`; a capped sheet
+    states its cap and where the complete list is.
     """
     con = result.con
     rules = summary.rule_rows(result)
@@ -83,9 +90,9 @@ def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: i
         for rule in rules:
             if rule.id in sheet_names:
                 _rule_sheet(_Sheet(book, sheet_names[rule.id], formats), rule, listed[rule.id], shown[rule.id])
-        _completeness_sheet(_Sheet(book, "Completeness", formats), result, row_cap)
-        _profile_sheet(_Sheet(book, "Profile", formats), con, row_cap)
-        _provenance_sheet(_Sheet(book, PROVENANCE_SHEET, formats), result, rules, row_cap)
+        _completeness_sheet(_Sheet(book, "Completeness", formats), result, listing_cap)
+        _profile_sheet(_Sheet(book, "Profile", formats), con, listing_cap)
+        _provenance_sheet(_Sheet(book, PROVENANCE_SHEET, formats), result, rules, listing_cap)
         book.close()
     return path
 
@@ -333,11 +340,11 @@ def _value_kind(value) -> str:
     return "text" if isinstance(value, str) else "other"  # dicts and the rest: JSON text
 
 
-def _cap_note(shown: int, total: int, what: str) -> str | None:
+def _cap_note(shown: int, total: int, what: str, complete_list: str) -> str | None:
+    """The sentence a capped table carries: how much it shows, of how many, and where the rest is."""
     if shown >= total:
         return None
-    return (f"Capped: showing the first {shown:,} of {total:,} {what}; "
-            "findings.json and entries.parquet hold them all.")
+    return f"Capped: showing the first {shown:,} of {total:,} {what}; {complete_list}."
 
 
 # --- sheets ------------------------------------------------------------------------------------------
@@ -416,7 +423,8 @@ def _summary_sheet(sheet: _Sheet, result, rules: list[summary.RuleRow], sheet_na
 
     if summary.has_review(con):
         top = summary.review_list(con, SUMMARY_REVIEW_ROWS)
-        sheet.heading(f"Top of the review list (first {top.height}; all ranked journals on the Review sheet)")
+        sheet.heading(f"Top of the review list (first {top.height}; more on the Review sheet, every journal in "
+                      "entries.parquet)")
         sheet.frame(top.select("rank", "journal_id", "risk_score", "anomaly_score", "effective_date",
                                "entered_by", "rule_ids", "reasons"))
     else:
@@ -424,7 +432,7 @@ def _summary_sheet(sheet: _Sheet, result, rules: list[summary.RuleRow], sheet_na
         sheet.note("The model did not run (--no-model): journals are not ranked; see the rule sheets.")
 
 
-def _review_sheet(sheet: _Sheet, result, row_cap: int) -> None:
+def _review_sheet(sheet: _Sheet, result, review_cap: int) -> None:
     con, f = result.con, sheet.f
     sheet.title("Review list: journals ranked by risk")
     if not summary.has_review(con):
@@ -432,10 +440,11 @@ def _review_sheet(sheet: _Sheet, result, row_cap: int) -> None:
         return
     top = int(result.options.top)
     total = summary.review_list_size(con, top)
-    frame = summary.review_list(con, row_cap, top=top)
+    frame = summary.review_list(con, review_cap, top=top)
     sheet.note(f"The {top:,} highest-ranked journals plus every journal with a rule hit: {total:,} journals. "
                "Record a conclusion for each journal you test in the yellow columns.")
-    cap = _cap_note(frame.height, total, "journals")
+    cap = _cap_note(frame.height, total, "journals", "entries.parquet ranks every journal, with its rules and "
+                    "reasons, and findings.json lists every finding")
     if cap:
         sheet.note(cap)
     sheet.skip()
@@ -471,7 +480,7 @@ def _rule_sheet(sheet: _Sheet, rule: summary.RuleRow, total: int, frame: pl.Data
         sheet.note("References: " + ", ".join(rule.references))
     if rule.params:
         sheet.note("Parameters: " + ", ".join(f"{k} = {_plain(v)}" for k, v in rule.params.items()))
-    cap = _cap_note(frame.height, total, "findings")
+    cap = _cap_note(frame.height, total, "findings", f"findings.json lists all {total:,} (rule_id {rule.id})")
     if cap:
         sheet.note(cap)
     sheet.skip()
@@ -500,7 +509,7 @@ def _evidence_value(value) -> tuple[object, str]:
     return json.dumps(value, ensure_ascii=False), "text"
 
 
-def _completeness_sheet(sheet: _Sheet, result, row_cap: int) -> None:
+def _completeness_sheet(sheet: _Sheet, result, listing_cap: int) -> None:
     f = sheet.f
     sheet.title("Completeness of the population")
     ingest = result.ingest
@@ -515,37 +524,37 @@ def _completeness_sheet(sheet: _Sheet, result, row_cap: int) -> None:
                    {True: f.passed, False: f.failed, None: f.not_run}[check.passed])
         sheet.text(sheet.row, 2, check.summary)
         sheet.row += 1
-    for table, heading, total, frame in summary.completeness_details(result.con, row_cap):
+    for table, heading, total, frame in summary.completeness_details(result.con, listing_cap):
         if not total:
             continue
         sheet.skip()
         sheet.heading(f"{heading}: {total:,}")
-        cap = _cap_note(frame.height, total, "rows")
+        cap = _cap_note(frame.height, total, "rows", "the rest are not listed in this workbook")
         if cap:
             sheet.note(cap)
         sheet.frame(frame)
 
 
-def _profile_sheet(sheet: _Sheet, con, row_cap: int) -> None:
+def _profile_sheet(sheet: _Sheet, con, listing_cap: int) -> None:
     sheet.title("Profile of the population")
     sheet.note("Flagged journals have at least one unsuppressed finding of low severity or above.")
-    for heading, frame in (("By preparer (entered by)", summary.profile_by_user(con).head(row_cap)),
-                           ("By source", summary.profile_by_source(con).head(row_cap)),
-                           ("By period", summary.profile_by_period(con).head(row_cap))):
+    for heading, frame in (("By preparer (entered by)", summary.profile_by_user(con).head(listing_cap)),
+                           ("By source", summary.profile_by_source(con).head(listing_cap)),
+                           ("By period", summary.profile_by_period(con).head(listing_cap))):
         sheet.skip()
         sheet.heading(heading)
         sheet.frame(frame)
-    accounts = summary.profile_by_account(con, row_cap)
+    accounts = summary.profile_by_account(con, listing_cap)
     total = summary.account_count(con)
     sheet.skip()
     sheet.heading(f"By account: {total:,}")
-    cap = _cap_note(accounts.height, total, "accounts")
+    cap = _cap_note(accounts.height, total, "accounts", "the rest are not listed in this workbook")
     if cap:
         sheet.note(cap)
     sheet.frame(accounts, filter_and_freeze=True)
 
 
-def _provenance_sheet(sheet: _Sheet, result, rules: list[summary.RuleRow], row_cap: int) -> None:
+def _provenance_sheet(sheet: _Sheet, result, rules: list[summary.RuleRow], listing_cap: int) -> None:
     sheet.widen(0, 32)
     sheet.widen(1, 60)
     sheet.title("Parameters and provenance")
@@ -605,8 +614,9 @@ def _provenance_sheet(sheet: _Sheet, result, rules: list[summary.RuleRow], row_c
     sheet.skip()
     sheet.heading(f"Suppressions applied: {total:,} findings")
     if total:
-        frame = summary.suppressed_findings(con, row_cap)
-        cap = _cap_note(frame.height, total, "suppressed findings")
+        frame = summary.suppressed_findings(con, listing_cap)
+        cap = _cap_note(frame.height, total, "suppressed findings",
+                        "findings.json lists every finding, suppressed ones with their justification")
         if cap:
             sheet.note(cap)
         sheet.frame(frame)
