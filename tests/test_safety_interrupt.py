@@ -115,14 +115,33 @@ def test_ctrl_c_stops_a_slow_rule_at_once_and_is_not_a_rule_error(tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="write_outputs leaves a previous run's files beside this run's; "
-                                       "see the safety report for the patch to jecheck/report/__init__.py")
-def test_an_interrupted_rerun_leaves_none_of_the_earlier_runs_files(tmp_path, monkeypatch):
-    # In-process (the subprocess tests above cover the signal itself): the second run into the same
-    # folder is interrupted while writing its workpaper.
+# Until jecheck/report/__init__.py writes through files.output_set (the patch in the safety report).
+NEEDS_OUTPUT_SET = pytest.mark.xfail(strict=True, reason="write_outputs not yet wired to files.output_set")
+
+
+def contents(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+@NEEDS_OUTPUT_SET
+def test_ctrl_c_during_a_rerun_leaves_the_earlier_run_whole_and_untouched(tmp_path):
+    # The folder holds one complete run at every moment: the earlier one until the new set is whole.
+    out = tmp_path / "out"
+    write_outputs(scan(small_ledger(tmp_path / "earlier.parquet", unbalanced=("JE-00002",)),
+                       select=("INT-001",), model=False), out)
+    (out / "notes.txt").write_text("mine")
+    earlier = contents(out)
+    result, _, _ = interrupt_scan(tmp_path, STALL_IN_WORKPAPER, *QUICK_SCAN)
+    assert (result.returncode, result.stderr) == (130, INTERRUPTED)
+    assert contents(out) == earlier
+
+
+@NEEDS_OUTPUT_SET
+def test_an_interrupted_rerun_leaves_no_mix_of_earlier_and_new_files(tmp_path, monkeypatch):
+    # In-process, interrupted after findings.json of the new run is written: none of it is in the folder.
     out = tmp_path / "out"
     write_outputs(scan(small_ledger(tmp_path / "earlier.parquet"), select=("INT-001",), model=False), out)
-    earlier = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    earlier = contents(out)
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -131,4 +150,4 @@ def test_an_interrupted_rerun_leaves_none_of_the_earlier_runs_files(tmp_path, mo
     with pytest.raises(KeyboardInterrupt):
         write_outputs(scan(small_ledger(tmp_path / "later.parquet", unbalanced=("JE-00001",)),
                            select=("INT-001",), model=False), out)
-    assert [p.name for p in out.iterdir() if earlier.get(p.name) == p.stat().st_mtime_ns] == []
+    assert contents(out) == earlier

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..errors import UsageError
 from ..ingest import LoadOptions
 
 _FILE = click.Path(exists=True, dir_okay=False)
@@ -77,3 +78,21 @@ def load_options_from(paths: tuple[str, ...] | list[str] | str, kwargs: dict[str
         paths = (paths,)
     return LoadOptions(paths=tuple(str(p) for p in paths),
                        **{name: kwargs.get(name) for name in LEDGER_OPTION_NAMES})
+
+
+class OutputFolder(click.ParamType):
+    """--out: a folder that can be created and written, checked before any work starts (creates nothing)."""
+
+    name = "folder"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ..report.files import check_out_dir  # the report package is heavy; --help should not load it
+
+        try:
+            check_out_dir(value)
+        except UsageError as exc:
+            self.fail(str(exc).removeprefix("--out "), param, ctx)
+        return str(value)
+
+
+OUT_FOLDER = OutputFolder()
