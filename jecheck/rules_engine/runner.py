@@ -23,7 +23,6 @@ FINDINGS_DDL = """
         suppression_justification VARCHAR, suppression_reviewer VARCHAR
     )
 """
-RESULT_TABLE = "_jecheck_rule_result"
 NULL_TEXT = "(none)"  # how a NULL evidence value reads inside a message
 
 
@@ -115,54 +114,53 @@ def _message_expr(template: str, types: dict[str, str]) -> str:
 def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str, Any], severity: str) -> int:
     """Run one rule and append its findings; returns how many. RuleRunError on failure (nothing appended).
 
-    The SQL is checked again with DuckDB's parser, alone and inside the statement that runs it, so
-    only one query ever runs, even for a rule that never went through the loader's validation.
+    The rule's query feeds one INSERT into `findings` (its column types, which shape the message,
+    come from DESCRIBE, which binds without running). The SQL is checked with DuckDB's parser alone
+    and inside each statement that embeds it, and the parsed statement is what runs, so only one
+    query ever runs, even for a rule that never went through the loader's validation.
     """
-    statement = f"CREATE OR REPLACE TEMP TABLE {RESULT_TABLE} AS SELECT * FROM (\n{rule.sql}\n) AS rule_result"
     problem = single_select_problem(rule.sql)
-    if problem is None and not _one_statement(con, statement):
-        problem = "SQL must be one self-contained query"
     if problem:
         raise RuleRunError(f"the rule was not run: {problem}")
+    values = bind_values(rule, params) or None
+    source = f"(\n{rule.sql}\n) AS rule_result"
+    describe = _one_statement(con, f"DESCRIBE SELECT * FROM {source}", duckdb.StatementType.SELECT)
     try:
-        con.execute(statement, bind_values(rule, params) or None)
+        types = {name: sql_type for name, sql_type, *_ in con.execute(describe, values).fetchall()}
     except duckdb.Error as exc:
         raise _run_failure("the SQL failed", exc) from exc
+    needed = [rule.key_column] + (["line_no"] if rule.grain == "line" else [])
+    needed += [p for p in PLACEHOLDER.findall(rule.message) if p not in needed]
+    missing = [c for c in needed if c not in types]
+    if missing:
+        raise RuleRunError(f"the SQL returned no column {', '.join(missing)} (it returned {', '.join(types)})")
+    not_evidence = {"message"} | ({"journal_id"} if rule.grain != "account" else set())
+    if rule.grain == "line":
+        not_evidence.add("line_no")
+    evidence = [c for c in types if c not in not_evidence]
+    evidence_sql = "json_object(" + ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in evidence) + ")"
+    journal_sql = "CAST(NULL AS VARCHAR)" if rule.grain == "account" else "CAST(journal_id AS VARCHAR)"
+    line_sql = "CAST(line_no AS INTEGER)" if rule.grain == "line" else "CAST(NULL AS INTEGER)"
+    insert = _one_statement(con, f"""INSERT INTO findings
+        SELECT {quote_literal(rule.id)}, {quote_literal(rule.category)}, {quote_literal(severity)},
+               {journal_sql}, {line_sql}, {_message_expr(rule.message, types)}, CAST({evidence_sql} AS VARCHAR),
+               false, NULL, NULL
+        FROM {source}""", duckdb.StatementType.INSERT)
     try:
-        types = {name: sql_type for name, sql_type, *_ in con.execute(f"DESCRIBE {RESULT_TABLE}").fetchall()}
-        needed = [rule.key_column] + (["line_no"] if rule.grain == "line" else [])
-        needed += [p for p in PLACEHOLDER.findall(rule.message) if p not in needed]
-        missing = [c for c in needed if c not in types]
-        if missing:
-            raise RuleRunError(f"the SQL returned no column {', '.join(missing)} (it returned {', '.join(types)})")
-        not_evidence = {"message"} | ({"journal_id"} if rule.grain != "account" else set())
-        if rule.grain == "line":
-            not_evidence.add("line_no")
-        evidence = [c for c in types if c not in not_evidence]
-        evidence_sql = "json_object(" + ", ".join(
-            f"{quote_literal(c)}, {quote_identifier(c)}" for c in evidence) + ")"
-        journal_sql = "CAST(NULL AS VARCHAR)" if rule.grain == "account" else "CAST(journal_id AS VARCHAR)"
-        line_sql = "CAST(line_no AS INTEGER)" if rule.grain == "line" else "CAST(NULL AS INTEGER)"
-        con.execute(
-            f"""INSERT INTO findings
-                SELECT $rule_id, $category, $severity, {journal_sql}, {line_sql},
-                       {_message_expr(rule.message, types)}, CAST({evidence_sql} AS VARCHAR),
-                       false, NULL, NULL
-                FROM {RESULT_TABLE}""",
-            {"rule_id": rule.id, "category": rule.category, "severity": severity},
-        )
-        return con.execute(f"SELECT count(*) FROM {RESULT_TABLE}").fetchone()[0]
+        return con.execute(insert, values).fetchall()[0][0]
     except duckdb.Error as exc:
-        raise _run_failure("the findings could not be built", exc) from exc
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {RESULT_TABLE}")
+        raise _run_failure("the SQL failed", exc) from exc
 
 
-def _one_statement(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+def _one_statement(con: duckdb.DuckDBPyConnection, sql: str, kind: duckdb.StatementType) -> duckdb.Statement:
+    """`sql` parsed, when it is exactly one statement of `kind`; else the rule is not run."""
     try:
-        return len(con.extract_statements(sql)) == 1
+        statements = con.extract_statements(sql)
     except duckdb.Error:
-        return False
+        statements = []
+    if len(statements) != 1 or statements[0].type != kind:
+        raise RuleRunError("the rule was not run: SQL must be one self-contained query")
+    return statements[0]
 
 
 def _run_failure(what: str, exc: duckdb.Error) -> Exception:
