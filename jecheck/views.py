@@ -188,31 +188,27 @@ def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
                    min(source) AS source,
                    bool_or(is_manual) AS is_manual,
                    min(currency) AS currency,
-                   count(DISTINCT currency) AS currency_count,
                    min(reversal_indicator) AS reversal_indicator,
                    min(reversal_journal_id) AS reversal_journal_id,
                    min(posting_status) AS posting_status,
                    count(*) AS line_count,
                    count(DISTINCT account) AS account_count,
                    coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS total_debit,
-                   coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS total_credit,
-                   coalesce(sum(amount), 0) AS net_amount,
-                   min(source_row) AS first_source_row
+                   coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS total_credit
             FROM lines
             GROUP BY journal_id
         ),
         p AS (SELECT * FROM periods WHERE NOT is_adjustment),
+        -- The period lookup runs once per distinct effective date (a few hundred), not once per journal.
+        dates AS (SELECT DISTINCT effective_date FROM j WHERE effective_date IS NOT NULL),
         matched AS (
             -- ASOF takes the latest period starting on or before the date; it holds the date unless past its end
-            SELECT j.*, p.period_key, p.fiscal_year AS period_fiscal_year, p.period_start, p.period_end
-            FROM j ASOF LEFT JOIN p ON j.effective_date >= p.period_start
+            SELECT d.effective_date, p.period_key, p.fiscal_year AS period_fiscal_year, p.period_start, p.period_end
+            FROM dates d ASOF JOIN p ON d.effective_date >= p.period_start
+            WHERE d.effective_date <= p.period_end
         )
-        SELECT * REPLACE (
-                   CASE WHEN effective_date <= period_end THEN period_key END AS period_key,
-                   CASE WHEN effective_date <= period_end THEN period_fiscal_year END AS period_fiscal_year,
-                   CASE WHEN effective_date <= period_end THEN period_start END AS period_start,
-                   CASE WHEN effective_date <= period_end THEN period_end END AS period_end)
-        FROM matched
+        SELECT j.*, m.period_key, m.period_fiscal_year, m.period_start, m.period_end
+        FROM j LEFT JOIN matched m ON m.effective_date = j.effective_date
     """)
 
 
