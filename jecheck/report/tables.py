@@ -8,17 +8,32 @@ from .files import atomic_path, inert_text_sql
 from .summary import query_frame
 
 
+# Columns with few distinct values, worth a Parquet dictionary; the rest (ids, scores, reasons) are nearly
+# all distinct, and building a dictionary for them costs time for nothing.
+_DICTIONARY_COLUMNS = ["rule_ids.list.element", "entered_by", "approved_by", "source", "period_key"]
+ENTRIES_BATCH_ROWS = 200_000
+
+
 def write_entries_parquet(con, path: Path) -> Path:
-    """One row per journal: the contract's columns plus the journal's date, preparer, source and size."""
-    frame = query_frame(con, """
-        SELECT r.journal_id, r.rank, r.risk_score, r.anomaly_score, r.percentile, r.rule_ids, r.reasons,
-               j.effective_date, j.entered_at, j.entered_by, j.approved_by, j.source, j.period_key,
-               j.line_count, j.total_debit, j.header_description
-        FROM review r LEFT JOIN journals j USING (journal_id)
-        ORDER BY r.rank
-    """)
-    with atomic_path(path) as tmp:
-        frame.write_parquet(tmp, compression="zstd")
+    """One row per journal in rank order: the contract's columns plus the journal's date, preparer, source
+    and size. Streamed from DuckDB in record batches, so memory stays bounded however many journals."""
+    import pyarrow.parquet as pq
+
+    cursor = con.cursor()
+    try:
+        reader = cursor.sql("""
+            SELECT r.journal_id, r.rank, r.risk_score, r.anomaly_score, r.percentile, r.rule_ids, r.reasons,
+                   j.effective_date, j.entered_at, j.entered_by, j.approved_by, j.source, j.period_key,
+                   j.line_count, j.total_debit, j.header_description
+            FROM review r LEFT JOIN journals j USING (journal_id)
+            ORDER BY r.rank
+        """).to_arrow_reader(ENTRIES_BATCH_ROWS)
+        with atomic_path(path) as tmp:
+            with pq.ParquetWriter(tmp, reader.schema, compression="zstd", use_dictionary=_DICTIONARY_COLUMNS) as out:
+                for batch in reader:
+                    out.write_batch(batch)
+    finally:
+        cursor.close()
     return path
 
 
