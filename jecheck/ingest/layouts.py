@@ -12,6 +12,7 @@ finds every required column is used.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -540,11 +541,12 @@ def target_kind(target: str, context: str | None = None) -> str:
     return next(c.kind for c in columns if c.name == target)
 
 
-def all_known_names() -> set[str]:
+@functools.cache
+def all_known_names() -> frozenset[str]:
     """Every alias of every layout, normalized: what a header row looks like."""
     names: set[str] = set()
     for layout in (*LEDGER_LAYOUTS, *CONTEXT_LAYOUTS.values()):
         for aliases in layout.columns.values():
             for alias in aliases:
                 names.update(norm(a) for a in ((alias,) if isinstance(alias, str) else alias))
-    return names
+    return frozenset(names)

@@ -148,18 +148,21 @@ def load(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> IngestReport:
     report.unmapped_columns = [c for c in plan.columns if c not in used]
     con.execute(REJECTS_DDL)
     scratch: list[str] = []  # every temporary table and view, dropped at the end
+    sniffed = list(plan.files)  # every file read, whose SHA-256 is computed meanwhile
     try:
         with _unreadable_as_data_error(plan.label):
             _load_lines(con, plan, report, scratch)
         for name, path in options.context_files().items():
             with _unreadable_as_data_error(f"{CONTEXT_OPTION[name]} {Path(path).name}"):
-                report.context[name] = _load_context(con, name, path, options, spec, report, scratch)
+                report.context[name] = _load_context(con, name, path, options, spec, report, scratch, sniffed)
         if "is_manual" not in res.sources and report.context.get("sources") and report.context["sources"].rows_loaded:
             _manual_from_source_listing(con, report)
         report.out_of_range_dates = _out_of_range(con)
         report.warnings += _repeated_line_keys(con) + _context_gaps(con, report)
     finally:
         _drop(con, scratch)
+    for file in sniffed:
+        readers.finish_digest(file)
     report.check_counts()
     if report.rows_rejected:
         report.warnings.append(f"{report.rows_rejected:,} of {report.rows_read:,} rows were rejected "
@@ -218,6 +221,7 @@ def _read_ledger(con: duckdb.DuckDBPyConnection, plan: LedgerPlan, report: Inges
         name = f"__raw_{i}"
         scratch += [name + "_data", name]
         raws.append(readers.read(con, sniffed, name))
+        report.warnings += raws[-1].warnings
     if len(raws) == 2:
         relation, types, has_bad = _join_sap(con, plan, raws, report, scratch)
     else:
@@ -366,9 +370,10 @@ def _qbo_num(plan: LedgerPlan, index: dict[str, int], types: list[str]) -> tuple
 
 
 def _load_context(con, name: str, path: str, options: LoadOptions, spec: mapping.MappingFile | None,
-                  report: IngestReport, scratch: list[str]) -> ContextInfo:
+                  report: IngestReport, scratch: list[str], files: list[SniffedFile]) -> ContextInfo:
     option = CONTEXT_OPTION[name]
     sniffed = readers.sniff(path, role=name)
+    files.append(sniffed)
     layout = CONTEXT_LAYOUTS[name]
     columns_spec = CONTEXT_TABLES[name]
     required = tuple(c.name for c in columns_spec if c.required)
@@ -385,6 +390,7 @@ def _load_context(con, name: str, path: str, options: LoadOptions, spec: mapping
     relation = f"__raw_ctx_{name}"
     scratch += [relation + "_data", relation]
     raw = readers.read(con, sniffed, relation)
+    report.warnings += raw.warnings
     staged = load_table(con, StageSpec(
         relation=relation, columns=sniffed.columns, types=raw.types, has_bad=raw.has_bad_column, layout=layout,
         sources=res.sources, context=name, required_nonempty=(columns_spec[0].name,),

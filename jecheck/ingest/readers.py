@@ -18,6 +18,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,7 @@ from .model import FileInfo
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 256 * 1024
+ENCODING_SAMPLE_BYTES = 4 * SAMPLE_BYTES
 HEADER_SEARCH_ROWS = 30
 MAX_LINE_BYTES = 64 * 1024 * 1024  # descriptions of 100 KB and more must load
 DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
@@ -51,7 +53,9 @@ class SniffedFile:
     transcode_from: str | None = None  # text: Python codec to convert with before DuckDB reads it
     sheet_index: int | None = None
     header_index: int = 0  # spreadsheet: 0-based row of the header
+    utf8_unchecked: bool = False  # text: read as UTF-8 from its first MB; DuckDB checks the rest
     warnings: list[str] = field(default_factory=list)
+    digest: FileDigest | None = None  # the file's SHA-256, being computed; see `finish_digest`
 
 
 @dataclass
@@ -63,6 +67,7 @@ class RawTable:
     types: list[str]  # DuckDB type of each c_i
     info: FileInfo
     has_bad_column: bool = False
+    warnings: list[str] = field(default_factory=list)  # found while reading (bytes not UTF-8 past the sample)
 
 
 def quote_ident(name: str) -> str:
@@ -77,7 +82,8 @@ def quote_literal(value: str) -> str:
 
 def sniff(path: str, *, role: str = "ledger", delimiter: str | None = None, encoding: str | None = None,
           sheet: str | None = None, hash_file: bool = True) -> SniffedFile:
-    """Identify a file's format, encoding, delimiter and header without loading it."""
+    """Identify a file's format, encoding, delimiter and header without loading it; with `hash_file`,
+    start computing its SHA-256 in the background (`finish_digest` records it)."""
     file = Path(path)
     if not file.exists():
         raise UsageError(f"{path}: no such file; check the path")
@@ -96,9 +102,9 @@ def sniff(path: str, *, role: str = "ledger", delimiter: str | None = None, enco
         info.format = "xlsx"
         sniffed = _sniff_spreadsheet(file, info, sheet)
     else:
-        sniffed = _sniff_text(file, info, delimiter, encoding, hash_file)
-    if hash_file and info.sha256 is None:
-        info.sha256 = _sha256(file)
+        sniffed = _sniff_text(file, info, delimiter, encoding)
+    if hash_file:
+        sniffed.digest = FileDigest(file)
     expected = EXTENSION_FORMATS.get(file.suffix.lower())
     if expected and expected != info.format:
         sniffed.warnings.append(f"{file.name} is really {FORMAT_NAMES[info.format]}, not what its extension "
@@ -156,11 +162,11 @@ def find_header(rows: list[list[object]]) -> int:
 
 # --- text ---------------------------------------------------------------------------------------
 
-def _sniff_text(file: Path, info: FileInfo, delimiter: str | None, encoding: str | None,
-                hash_file: bool) -> SniffedFile:
-    encoding_name, transcode_from, warnings = _detect_encoding(file, encoding, info, hash_file)
+def _sniff_text(file: Path, info: FileInfo, delimiter: str | None, encoding: str | None) -> SniffedFile:
     with open(file, "rb") as handle:
-        sample_bytes = handle.read(SAMPLE_BYTES)
+        encoding_sample = handle.read(ENCODING_SAMPLE_BYTES)
+    encoding_name, transcode_from, warnings, unchecked = _detect_encoding(file, encoding, encoding_sample)
+    sample_bytes = encoding_sample[:SAMPLE_BYTES]
     python_codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[encoding_name]
     if transcode_from and transcode_from != LATIN1_FALLBACK:
         python_codec = transcode_from
@@ -182,7 +188,7 @@ def _sniff_text(file: Path, info: FileInfo, delimiter: str | None, encoding: str
     info.encoding = encoding_name if not transcode_from else transcode_from
     info.header_row = skip_lines
     return SniffedFile(info=info, columns=clean_header(rows[header_index]), skip_lines=skip_lines,
-                       transcode_from=transcode_from, warnings=warnings)
+                       transcode_from=transcode_from, utf8_unchecked=unchecked, warnings=warnings)
 
 
 def _choose_dialect(sample: str, delimiter: str | None) -> tuple[str, list[list[str]], int, int]:
@@ -216,10 +222,10 @@ def _choose_dialect(sample: str, delimiter: str | None) -> tuple[str, list[list[
     return chosen, rows, header_index, skip_lines
 
 
-def _detect_encoding(file: Path, given: str | None, info: FileInfo,
-                     hash_file: bool) -> tuple[str, str | None, list[str]]:
-    """(DuckDB encoding, Python codec to transcode with or None, warnings). Hashes the file on the way
-    when it reads it whole."""
+def _detect_encoding(file: Path, given: str | None, sample: bytes) -> tuple[str, str | None, list[str], bool]:
+    """(DuckDB encoding, Python codec to transcode with or None, warnings, whether only the sample was
+    checked). A file whose first MB is valid UTF-8 is read as UTF-8 and DuckDB checks the rest as it
+    reads (see `_read_text`): no pass over the whole file in Python."""
     if given:
         try:
             codec = codecs.lookup(given).name
@@ -228,28 +234,29 @@ def _detect_encoding(file: Path, given: str | None, info: FileInfo,
                              "cp1252") from exc
         duck = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16", "utf-16-le": "utf-16",
                 "utf-16-be": "utf-16", "latin-1": "latin-1", "iso8859-1": "latin-1"}.get(codec)
-        return (duck, None, []) if duck else ("utf-8", codec, [])
-    with open(file, "rb") as handle:
-        start = handle.read(4)
-    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16", None, []
-    digest = hashlib.sha256()
+        return (duck, None, [], False) if duck else ("utf-8", codec, [], False)
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16", None, [], False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample)  # not final: the sample may end mid-character
+    except UnicodeDecodeError:
+        return (*_whole_file_encoding(file), False)
+    return "utf-8", None, [], len(sample) == ENCODING_SAMPLE_BYTES
+
+
+def _whole_file_encoding(file: Path) -> tuple[str, str | None, list[str]]:
+    """(DuckDB encoding, Python codec or None, warnings) from the whole file: UTF-8 if it all is;
+    else Latin-1 when it holds no UTF-8 multibyte sequence, else UTF-8 with stray Latin-1 bytes."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     valid_utf8, has_multibyte = True, False
     with open(file, "rb") as handle:
-        while chunk := handle.read(16 * 1024 * 1024):
-            if hash_file:
-                digest.update(chunk)
+        while (valid_utf8 or not has_multibyte) and (chunk := handle.read(16 * 1024 * 1024)):
             if valid_utf8:
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     valid_utf8 = False
             has_multibyte = has_multibyte or bool(_UTF8_MULTIBYTE.search(chunk))
-            if not hash_file and (handle.tell() >= 4 * SAMPLE_BYTES or (not valid_utf8 and has_multibyte)):
-                break  # a mapping preview needs no full pass
-    if hash_file:
-        info.sha256 = digest.hexdigest()
     if valid_utf8:
         return "utf-8", None, []
     if not has_multibyte:
@@ -286,6 +293,22 @@ def _transcode(file: Path, codec: str) -> str:
 
 
 def _read_text(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, relation: str) -> RawTable:
+    try:
+        return _read_text_as_sniffed(con, sniffed, relation)
+    except DataError as exc:
+        if not (sniffed.utf8_unchecked and "invalid unicode" in str(exc.__cause__).lower()):
+            raise
+    # Past its first MB the file holds bytes that are not UTF-8: decide from the whole file, read again.
+    encoding, transcode_from, warnings = _whole_file_encoding(Path(sniffed.info.path))
+    sniffed.utf8_unchecked = False
+    sniffed.transcode_from = transcode_from
+    sniffed.info.encoding = transcode_from or encoding
+    raw = _read_text_as_sniffed(con, sniffed, relation)
+    raw.warnings += warnings
+    return raw
+
+
+def _read_text_as_sniffed(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, relation: str) -> RawTable:
     info = sniffed.info
     width = len(sniffed.columns)
     path = str(info.path)
@@ -355,14 +378,30 @@ def _first_line(exc: Exception) -> str:
 # --- Parquet ------------------------------------------------------------------------------------
 
 def _sniff_parquet(file: Path, info: FileInfo) -> SniffedFile:
-    import pyarrow.parquet as pq
-
     try:
-        schema = pq.read_schema(file)
-    except Exception as exc:  # pyarrow raises several types for truncated or corrupt files
+        with duckdb.connect(config={"autoinstall_known_extensions": False,
+                                    "autoload_known_extensions": False}) as con:
+            schema = con.execute("SELECT name, num_children FROM parquet_schema(?)", [str(file)]).fetchall()
+    except duckdb.Error as exc:
         raise DataError(f"{file.name} is not a readable Parquet file ({_first_line(exc)}); "
                         "it may be truncated: export it again") from exc
-    return SniffedFile(info=info, columns=clean_header(list(schema.names)))
+    return SniffedFile(info=info, columns=clean_header(_top_level_names(schema)))
+
+
+def _top_level_names(schema: list[tuple[str, int | None]]) -> list[str]:
+    """Column names from Parquet's flattened schema (root first, then each column's subtree depth-first)."""
+    names, position = [], 1
+
+    def after_subtree(i: int) -> int:
+        end = i + 1
+        for _ in range(schema[i][1] or 0):
+            end = after_subtree(end)
+        return end
+
+    while position < len(schema):
+        names.append(schema[position][0])
+        position = after_subtree(position)
+    return names
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, relation: str) -> RawTable:
@@ -475,6 +514,40 @@ def _cell_text(value: object) -> str | None:
 
 
 # --- hashing ------------------------------------------------------------------------------------
+
+class FileDigest:
+    """A file's SHA-256, computed on a background thread while DuckDB reads the file (hashlib lets go
+    of the GIL); a daemon thread, so that Ctrl-C or an error never waits for it."""
+
+    def __init__(self, file: Path) -> None:
+        self._file = file
+        self._value: str | None = None
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="jecheck-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = _sha256(self._file)
+        except OSError as exc:
+            self._error = exc
+
+    def result(self) -> str:
+        """The hex digest, once the thread is done."""
+        self._thread.join()
+        if self._error is not None:
+            raise DataError(f"{self._file.name} could not be read to hash it ({self._error.strerror}); "
+                            "check that the file is still there and readable")
+        assert self._value is not None
+        return self._value
+
+
+def finish_digest(sniffed: SniffedFile) -> None:
+    """Wait for the file's SHA-256 (if one is being computed) and record it in its FileInfo."""
+    if sniffed.digest is not None:
+        sniffed.info.sha256 = sniffed.digest.result()
+        sniffed.digest = None
+
 
 def _sha256(file: Path) -> str:
     digest = hashlib.sha256()
