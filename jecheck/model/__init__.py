@@ -1,10 +1,13 @@
 """Anomaly scoring: per-journal features in DuckDB, an isolation forest, and reasons in plain words.
 
-`score(con, ModelOptions())` reads `journals`, `lines`, `periods` and `accounts` and creates
-`scores(journal_id, anomaly_score, percentile, reasons)` and `score_reasons(journal_id,
-reason_rank, feature, contribution, reason)`. With `period`, only that period's journals are
-scored; with `baseline` as well, the model and every rarity and usual range come from the
-baseline periods only (a pre-close review of one month against the months before it).
+`score(con, ModelOptions())` reads `journals`, `lines`, `periods` and `accounts` (and `findings`
+when the rules ran) and creates `scores(journal_id, anomaly_score, percentile, reasons)` and
+`score_reasons(journal_id, reason_rank, feature, contribution, reason)`. With `period`, only that
+period's journals are scored; with `baseline` as well, the model and every rarity and usual range
+come from the baseline periods only (a pre-close review of one month against the months before it).
+
+Every journal is scored; reasons are put in words for the journals the reports show: those with
+an unsuppressed rule hit and the `explain` most unusual others. The rest have no reasons.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from dataclasses import asdict, dataclass, field
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from ..db import table_exists
 from ..errors import UsageError
 from ..views import column_counts
 from . import features as feature_sql
@@ -28,7 +33,7 @@ MIN_FIT_JOURNALS = 20
 # The forest draws max_samples rows per tree; a deterministic sample this large stands in for a
 # bigger fitting population without changing what the trees can learn, and bounds memory.
 FIT_SAMPLE_CAP = 100_000
-CHUNK_ROWS = 65_536  # journals streamed from DuckDB per scoring chunk
+CHUNK_ROWS = 131_072  # journals streamed from DuckDB per scoring chunk
 REASONS_PER_ENTRY = 3
 REASON_SHARE = 0.25  # a later reason must carry at least this share of the first reason's contribution
 
@@ -43,6 +48,7 @@ class ModelOptions:
     threads: int | None = None  # None = every core this process may use
     period: str | None = None
     baseline: tuple[str, str] | None = None  # (first, last), inclusive
+    explain: int = 1000  # most unusual journals without a rule hit given reasons: at least the reports' --top
 
 
 @dataclass
@@ -90,7 +96,7 @@ def score(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> ModelReport:
     threads = options.threads or available_cores()
     fit_periods = _create_scope(con, options)
     counts = column_counts(con)
-    part_of = feature_sql.build_features(con, counts)
+    parts = feature_sql.build_features(con, counts)
     used, dropped = _choose_features(con, counts)
     n_fit, n_scope = con.execute(
         "SELECT count(*) FILTER (WHERE in_fit), count(*) FILTER (WHERE in_scope) FROM model_features"
@@ -112,10 +118,14 @@ def score(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> ModelReport:
         report.fitted_on["sample"] = len(X_fit)
         forest = forest_mod.fit(X_fit, seed=options.seed, n_estimators=options.n_estimators,
                                 max_samples=options.max_samples, threads=threads)
+        del X_fit
         report.max_samples = forest.samples_per_tree
-        _score_in_chunks(con, forest, names, medians)
+        _score_all(con, forest, names, medians)
+        _choose_explained(con, options.explain)
+        _explain(con, forest, names, medians)
+        feature_sql.create_evidence(con, parts)
         reason_sql.create_reference(con, baseline=options.baseline is not None)
-        reason_sql.render(con, names, part_of, REASONS_PER_ENTRY)
+        reason_sql.render(con, names, REASONS_PER_ENTRY)
         _create_scores(con, names)
     report.scored = n_scope
     _drop_work_tables(con)
@@ -161,7 +171,7 @@ def _create_scope(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> obje
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_journals AS
         SELECT row_number() OVER () AS jkey, * FROM (
-            SELECT j.*, {in_fit} AS in_fit, {in_scope} AS in_scope FROM journals j
+            SELECT {feature_sql.journal_columns("j")}, {in_fit} AS in_fit, {in_scope} AS in_scope FROM journals j
         ) WHERE in_fit OR in_scope
     """, params)
     return fitted_on
@@ -199,16 +209,21 @@ def _medians(con: duckdb.DuckDBPyConnection, names: list[str]) -> np.ndarray:
     return np.array(row, dtype=np.float64)
 
 
-def _matrix(table: pa.Table | pa.RecordBatch, names: list[str], medians: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Feature matrix (float32, missing values imputed) and the mask of which values were missing."""
-    X = np.column_stack([table.column(f"f_{n}").to_numpy(zero_copy_only=False) for n in names]).astype(np.float64)
-    missing = np.isnan(X)
-    X = np.where(missing, medians, X)
-    return X.astype(np.float32), missing
+def _matrix(table: pa.Table | pa.RecordBatch, names: list[str], medians: np.ndarray) -> np.ndarray:
+    """Feature matrix (float32, rows C-contiguous), a missing value replaced by the feature's median."""
+    X = np.empty((table.num_rows, len(names)), dtype=np.float32)
+    for i, (name, median) in enumerate(zip(names, medians)):
+        X[:, i] = pc.fill_null(table.column(f"f_{name}"), pa.scalar(median, pa.float32())).to_numpy()
+    return X
+
+
+def _missing(table: pa.Table, names: list[str]) -> np.ndarray:
+    """Which values were missing (and imputed): never a reason."""
+    return np.column_stack([table.column(f"f_{n}").is_null().to_numpy(zero_copy_only=False) for n in names])
 
 
 def _feature_columns(names: list[str]) -> str:
-    return ", ".join(f"CAST(f_{n} AS DOUBLE) AS f_{n}" for n in names)
+    return ", ".join(f"f_{n}" for n in names)
 
 
 def _fit_matrix(con: duckdb.DuckDBPyConnection, names: list[str], medians: np.ndarray, seed: int,
@@ -220,35 +235,61 @@ def _fit_matrix(con: duckdb.DuckDBPyConnection, names: list[str], medians: np.nd
     else:
         chosen, params = "(SELECT * FROM model_features WHERE in_fit)", {}
     table = con.sql(f"SELECT {_feature_columns(names)} FROM {chosen} ORDER BY journal_id", params=params).to_arrow_table()
-    return _matrix(table, names, medians)[0]
+    return _matrix(table, names, medians)
 
 
-def _score_in_chunks(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names: list[str],
-                     medians: np.ndarray) -> None:
-    """Stream the journals under review from DuckDB; keep each one's score and its top reasons' features.
-
-    Creates `model_results(jkey, anomaly_score, feature_1, contribution_1, ...)`: feature_k is the
-    index in `names` of the k-th reason, NULL when there is none.
-    """
+def _score_all(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names: list[str],
+               medians: np.ndarray) -> None:
+    """Stream the journals under review from DuckDB and create `model_scored(jkey, anomaly_score)`."""
     reader = con.sql(f"SELECT jkey, {_feature_columns(names)} FROM model_features WHERE in_scope").to_arrow_reader(
         CHUNK_ROWS)
-    batches = []
+    keys, scores = [], []
     for batch in reader:
-        X, missing = _matrix(batch, names, medians)
-        anomaly, contribution = forest_mod.score(forest, X)
-        columns = {"jkey": pa.array(batch.column("jkey").to_numpy()), "anomaly_score": pa.array(anomaly)}
-        columns.update(_top_reasons(contribution, missing))
-        batches.append(pa.record_batch(list(columns.values()), names=list(columns)))
-    schema = pa.schema([("jkey", pa.int64()), ("anomaly_score", pa.float64())] + [
-        field for k in range(1, REASONS_PER_ENTRY + 1)
-        for field in ((f"feature_{k}", pa.int16()), (f"contribution_{k}", pa.float32()))
-    ])
-    table = pa.Table.from_batches([b.cast(schema) for b in batches], schema=schema)
-    con.register("model_results_arrow", table)
+        keys.append(batch.column("jkey"))
+        scores.append(pa.array(forest_mod.anomaly_scores(forest, _matrix(batch, names, medians))))
+    scored = pa.table({"jkey": pa.chunked_array(keys, pa.int64()), "anomaly_score": pa.chunked_array(scores, pa.float64())})
+    _create_from_arrow(con, "model_scored", scored)
+
+
+def _create_from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.register(f"{name}_arrow", table)
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE model_results AS SELECT * FROM model_results_arrow")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
     finally:
-        con.unregister("model_results_arrow")
+        con.unregister(f"{name}_arrow")
+
+
+def _choose_explained(con: duckdb.DuckDBPyConnection, explain: int) -> None:
+    """`model_explain(jkey)`: the scored journals with an unsuppressed rule hit, and the `explain` most
+    unusual of the others (ties by journal_id): every journal the reports list."""
+    flagged = ("SELECT DISTINCT journal_id FROM findings WHERE NOT coalesce(suppressed, false) "
+               "AND journal_id IS NOT NULL") if table_exists(con, "findings") else \
+        "SELECT CAST(NULL AS VARCHAR) AS journal_id WHERE false"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE model_explain AS
+        WITH scored AS (
+            SELECT s.jkey, s.anomaly_score, j.journal_id, j.journal_id IN ({flagged}) AS flagged
+            FROM model_scored s JOIN model_journals j ON j.jkey = s.jkey
+        )
+        SELECT jkey FROM scored WHERE flagged
+        UNION ALL
+        SELECT jkey FROM (SELECT jkey FROM scored WHERE NOT flagged
+                          ORDER BY anomaly_score DESC, journal_id LIMIT $explain)
+    """, {"explain": explain})
+
+
+def _explain(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names: list[str],
+             medians: np.ndarray) -> None:
+    """For the journals in `model_explain`, the features of their top reasons.
+
+    Creates `model_results(jkey, feature_1, contribution_1, ...)`: feature_k is the index in `names`
+    of the k-th reason, NULL when there is none.
+    """
+    table = con.sql(f"SELECT f.jkey, {_feature_columns(names)} FROM model_explain e "
+                    "JOIN model_features f ON f.jkey = e.jkey").to_arrow_table()
+    _, contribution = forest_mod.score(forest, _matrix(table, names, medians))
+    columns = {"jkey": table.column("jkey"), **_top_reasons(contribution, _missing(table, names))}
+    _create_from_arrow(con, "model_results", pa.table(columns))
 
 
 def _top_reasons(contribution: np.ndarray, missing: np.ndarray) -> dict[str, pa.Array]:
@@ -271,16 +312,18 @@ def _top_reasons(contribution: np.ndarray, missing: np.ndarray) -> dict[str, pa.
 
 
 def _create_scores(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
-    reasons = ", ".join(f"reason_{k}" for k in range(1, REASONS_PER_ENTRY + 1))
+    reasons = ", ".join(f"r.reason_{k}" for k in range(1, REASONS_PER_ENTRY + 1))
     con.execute(f"""
         CREATE OR REPLACE TABLE scores AS
-        SELECT journal_id, anomaly_score, 100.0 * cume_dist() OVER (ORDER BY anomaly_score) AS percentile,
-               [x FOR x IN [{reasons}] IF x IS NOT NULL] AS reasons
-        FROM model_reasons
+        SELECT j.journal_id, s.anomaly_score, 100.0 * cume_dist() OVER (ORDER BY s.anomaly_score) AS percentile,
+               CASE WHEN r.jkey IS NULL THEN CAST([] AS VARCHAR[])
+                    ELSE [x FOR x IN [{reasons}] IF x IS NOT NULL] END AS reasons
+        FROM model_scored s JOIN model_journals j ON j.jkey = s.jkey LEFT JOIN model_reasons r ON r.jkey = s.jkey
     """)
     con.execute("CREATE OR REPLACE TABLE score_reasons AS " + " UNION ALL ".join(
-        f"SELECT journal_id, {k} AS reason_rank, $names[feature_{k} + 1] AS feature, "
-        f"contribution_{k} AS contribution, reason_{k} AS reason FROM model_reasons WHERE feature_{k} IS NOT NULL"
+        f"SELECT j.journal_id, {k} AS reason_rank, $names[feature_{k} + 1] AS feature, "
+        f"contribution_{k} AS contribution, reason_{k} AS reason "
+        f"FROM model_reasons r JOIN model_journals j ON j.jkey = r.jkey WHERE feature_{k} IS NOT NULL"
         for k in range(1, REASONS_PER_ENTRY + 1)
     ), {"names": names})
 

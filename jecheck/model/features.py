@@ -109,117 +109,96 @@ def _rarity(others: str) -> str:
     return f"log10(greatest(1.0, (SELECT common FROM model_reference_size) / ({others} + 1.0)))"
 
 
-def _rarest(name: str, keys: dict[str, str], source: str) -> str:
-    """Per journal, the rarest value of `keys` among its rows in `source` (jkey, in_fit, one row per value).
-
-    Each distinct value gets a count over the reference journals and a rank in value order; the
-    journal keeps the value minimising (count of other journals, rank), coded as one integer.
-    """
-    key_exprs = ", ".join(f"{expr} AS {key}" for key, expr in keys.items())
-    key_names = ", ".join(keys)
-    join_on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM v.{k}" for k in keys)
-    evidence = ", ".join(f"c.{k} AS {name}__{k}" for k in keys)
-    return f"""
-        WITH v AS (SELECT jkey, in_fit, {key_exprs} FROM {source}),
-        c AS (SELECT {key_names}, count(*) FILTER (WHERE in_fit) AS n,
-                     row_number() OVER (ORDER BY {key_names}) AS rk
-              FROM v GROUP BY {key_names}),
-        base AS (SELECT count(*) + 1 AS b FROM c),
-        best AS (SELECT v.jkey, min((c.n - CAST(v.in_fit AS INTEGER)) * base.b + c.rk) AS code
-                 FROM v JOIN c ON {join_on} CROSS JOIN base GROUP BY v.jkey)
-        SELECT best.jkey, best.code // base.b AS {name}__others, {evidence},
-               {_rarity("best.code // base.b")} AS f_{name}
-        FROM best CROSS JOIN base JOIN c ON c.rk = best.code % base.b
-    """
-
-
-def _journal_category(name: str, value: str) -> str:
-    """Rarity of a journal-level value (NULL counts as a value)."""
-    return f"""
-        WITH v AS (SELECT jkey, in_fit, {value} AS value FROM model_journals),
-        c AS (SELECT value, count(*) FILTER (WHERE in_fit) AS n FROM v GROUP BY value)
-        SELECT v.jkey, v.value AS {name}__value, c.n - CAST(v.in_fit AS INTEGER) AS {name}__others,
-               {_rarity("(c.n - CAST(v.in_fit AS INTEGER))")} AS f_{name}
-        FROM v JOIN c ON c.value IS NOT DISTINCT FROM v.value
-    """
-
-
-# The weekday-hour slot of entry (weekday of the effective date, no hour, without entry times); the
-# weekday's and the hour's own counts are kept so the sentence can say which part is unusual.
-_ENTRY_TIME = f"""
-    WITH v AS (
-        SELECT jkey, in_fit, entered_at, dayname(coalesce(entered_at, effective_date)) AS weekday,
-               hour(entered_at) AS hour
-        FROM model_journals
-    ), slots AS (SELECT weekday, hour, count(*) FILTER (WHERE in_fit) AS n FROM v GROUP BY ALL),
-    weekdays AS (SELECT weekday, count(*) FILTER (WHERE in_fit) AS n FROM v GROUP BY ALL),
-    hours AS (SELECT hour, count(*) FILTER (WHERE in_fit) AS n FROM v GROUP BY ALL)
-    SELECT v.jkey, v.entered_at AS entry_time_rarity__entered_at, v.weekday AS entry_time_rarity__weekday,
-           v.hour AS entry_time_rarity__hour,
-           s.n - CAST(v.in_fit AS INTEGER) AS entry_time_rarity__others,
-           w.n - CAST(v.in_fit AS INTEGER) AS entry_time_rarity__weekday_others,
-           h.n - CAST(v.in_fit AS INTEGER) AS entry_time_rarity__hour_others,
-           {_rarity("(s.n - CAST(v.in_fit AS INTEGER))")} AS f_entry_time_rarity
-    FROM v
-    JOIN slots s ON s.weekday IS NOT DISTINCT FROM v.weekday AND s.hour IS NOT DISTINCT FROM v.hour
-    JOIN weekdays w ON w.weekday IS NOT DISTINCT FROM v.weekday
-    JOIN hours h ON h.hour IS NOT DISTINCT FROM v.hour
-"""
-
-
 def _trailing_zeros(cents: str, most: int = 12) -> str:
     whens = " ".join(f"WHEN {cents} % {10 ** k} = 0 THEN {k}" for k in range(most, 0, -1))
     return f"CASE WHEN {cents} = 0 THEN NULL {whens} ELSE 0 END"
 
 
-_JOURNAL_NUMERIC = f"""
-    WITH j AS (
-        SELECT *, greatest(total_debit, total_credit) AS total,
-               {_trailing_zeros("TRY_CAST(round(greatest(total_debit, total_credit) * 100) AS BIGINT)")} AS zeros
-        FROM model_journals
-    ), round_counts AS (
-        SELECT zeros, count(*) AS n FROM j WHERE in_fit AND zeros IS NOT NULL GROUP BY zeros
-    ), at_least AS (  -- reference journals at least as round as each level
-        SELECT levels.zeros, sum(coalesce(round_counts.n, 0)) OVER (ORDER BY levels.zeros DESC) AS n
-        FROM (SELECT CAST(range AS INTEGER) AS zeros FROM range(0, 13)) levels LEFT JOIN round_counts USING (zeros)
-    )
-    SELECT jkey, in_fit,
-           total AS amount_size__total, log10(1 + CAST(total AS DOUBLE)) AS f_amount_size,
-           line_count AS lines_and_accounts__lines, account_count AS lines_and_accounts__accounts,
-           log10(1 + line_count) + log10(1 + account_count) AS f_lines_and_accounts,
-           CAST(is_manual AS DOUBLE) AS f_manual,
-           period_key AS days_to_period_end__period, period_end AS days_to_period_end__period_end,
-           entered_at IS NOT NULL AS days_to_period_end__entered,
-           CAST(date_diff('day', coalesce(CAST(entered_at AS DATE), effective_date), period_end) AS DOUBLE)
-               AS f_days_to_period_end,
-           effective_date AS entry_lag_days__effective_date,
-           CAST(date_diff('day', effective_date, CAST(entered_at AS DATE)) AS DOUBLE) AS f_entry_lag_days,
-           epoch(approved_at - entered_at) / 86400.0 AS f_approval_lag_days,
-           CAST(j.zeros AS DOUBLE) AS f_roundness,
-           a.n - CAST(in_fit AND j.zeros IS NOT NULL AS INTEGER) AS roundness__as_round,
-           trim(coalesce(header_description, first_line_description, '')) AS description_length__text,
-           CAST(length(trim(coalesce(header_description, first_line_description, ''))) AS DOUBLE)
-               AS f_description_length
-    FROM j LEFT JOIN at_least a ON a.zeros = j.zeros
-"""
+# Columns of `journals` the model reads, and values derived from them once per journal.
+JOURNAL_COLUMNS = ("journal_id", "entered_by", "source", "entered_at", "effective_date", "approved_at", "period_key",
+                   "period_end", "total_debit", "total_credit", "line_count", "account_count", "is_manual",
+                   "header_description", "first_line_description")
+_JOURNAL_DERIVED = {
+    "total": "greatest(j.total_debit, j.total_credit)",
+    "zeros": _trailing_zeros("TRY_CAST(round(greatest(j.total_debit, j.total_credit) * 100) AS BIGINT)"),
+    "weekday": "dayname(coalesce(j.entered_at, j.effective_date))",  # the weekday-hour slot of entry
+    "hour": "hour(j.entered_at)",
+}
 
-# Net amount per account within a journal, against that account's median net amount.
-_AMOUNT_VS_ACCOUNT = """
-    WITH med AS (
-        SELECT account, median(abs(net)) AS median_amount
-        FROM model_journal_accounts WHERE in_fit AND net <> 0 GROUP BY account
-    )
-    SELECT jkey, top.account AS amount_vs_account__account, top.amount AS amount_vs_account__amount,
-           top.median AS amount_vs_account__median, log10(top.ratio) AS f_amount_vs_account
-    FROM (
-        SELECT a.jkey,
-               max(struct_pack(ratio := CAST(abs(a.net) AS DOUBLE) / CAST(m.median_amount AS DOUBLE),
-                               account := a.account, amount := abs(a.net), median := m.median_amount)) AS top
-        FROM model_journal_accounts a JOIN med m ON m.account = a.account
-        WHERE a.net <> 0 AND m.median_amount > 0
-        GROUP BY a.jkey
-    )
-"""
+
+def journal_columns(alias: str = "j") -> str:
+    """The select list `model_journals` takes from `journals` (aliased `alias`)."""
+    derived = {name: expr.replace("j.", f"{alias}.") for name, expr in _JOURNAL_DERIVED.items()}
+    return ", ".join([f"{alias}.{c}" for c in JOURNAL_COLUMNS] + [f"{e} AS {n}" for n, e in derived.items()])
+
+
+# Features that are a number of the journal itself (over model_journals j).
+_NUMERIC = {
+    "amount_size": "log10(1 + CAST(j.total AS DOUBLE))",
+    "lines_and_accounts": "log10(1 + j.line_count) + log10(1 + j.account_count)",
+    "manual": "CAST(j.is_manual AS DOUBLE)",
+    "days_to_period_end": "CAST(date_diff('day', coalesce(CAST(j.entered_at AS DATE), j.effective_date), j.period_end) "
+                          "AS DOUBLE)",
+    "entry_lag_days": "CAST(date_diff('day', j.effective_date, CAST(j.entered_at AS DATE)) AS DOUBLE)",
+    "approval_lag_days": "epoch(j.approved_at - j.entered_at) / 86400.0",
+    "roundness": "CAST(j.zeros AS DOUBLE)",
+    "description_length": "CAST(length(trim(coalesce(j.header_description, j.first_line_description, ''))) AS DOUBLE)",
+}
+
+def numeric(feature: str) -> str:
+    """The SQL of a journal-level numeric feature over model_journals `j` (DOUBLE)."""
+    return _NUMERIC[feature]
+
+
+# Journal-level values counted over the reference journals: table suffix -> key columns of model_journals.
+_JOURNAL_VALUES = {
+    "preparer": ("entered_by",),
+    "source": ("source",),
+    "slot": ("weekday", "hour"),
+    "weekday": ("weekday",),
+    "hour": ("hour",),
+}
+
+
+def _matches(alias: str, keys: dict[str, str], source: str) -> str:
+    """Join condition of a values table (`alias`) to its source rows; a NULL matches a NULL."""
+    return " AND ".join(f'{alias}."{k}" IS NOT DISTINCT FROM {source}.{expr}' for k, expr in keys.items())
+
+
+def _base(name: str) -> str:
+    return f"(SELECT count(*) + 1 FROM model_values_{name})"
+
+
+def _create_values(con: duckdb.DuckDBPyConnection, name: str, keys: dict[str, str], source: str,
+                   extra: str = "") -> None:
+    """`model_values_<name>`: each distinct value of `keys` in `source` rows (jkey, in_fit, ...), how many
+    reference rows have it (n) and its rank in value order (rk, for ties and as a compact code)."""
+    exprs = ", ".join(keys.values())
+    aliased = ", ".join(f'{expr} AS "{k}"' for k, expr in keys.items())
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE model_values_{name} AS
+        SELECT {aliased}, count(*) FILTER (WHERE in_fit) AS n, row_number() OVER (ORDER BY {exprs}) AS rk {extra}
+        FROM {source} GROUP BY {exprs}
+    """)
+
+
+def _code(name: str, source: str) -> str:
+    """Per row of `source` joined to values `v_<name>`: (others sharing the value) * base + rank.
+
+    The smallest code of a journal is its rarest value, ties broken by value order; code // base is how
+    many other reference journals share it and code % base finds the value again.
+    """
+    return f"(v_{name}.n - CAST({source}.in_fit AS INTEGER)) * {_base(name)} + v_{name}.rk"
+
+
+# Line-level rarities: feature -> (source table, its keys)
+_ACCOUNT_KEYS = {"account": "account"}
+_PREPARER_ACCOUNT_KEYS = {"user": "entered_by", "account": "account"}
+_PAIR_KEYS = {"first_debit": "first_debit", "first": "first_account", "second_debit": "second_debit",
+              "second": "second_account"}
+_SEGMENT_KEYS = {"segment": "segment", "value": "value"}
+_SEGMENT_ACCOUNT_KEYS = {"segment": "segment", "value": "value", "account": "account"}
+
 
 # Every pair of the journal's accounts with their sides (net per account): a debit with a credit, or
 # two debits or two credits together. Journals with more than PAIR_ACCOUNT_LIMIT accounts keep their
@@ -252,7 +231,7 @@ def _sql_literal(text: str) -> str:
 
 
 def _keywords(has_line_descriptions: bool) -> str:
-    """Journals' warning words: regular expressions run once per distinct text, then joined back."""
+    """Journals with warning words: regular expressions run once per distinct text, then joined back."""
     any_keyword = _sql_literal("|".join(f"(?:{pattern})" for _, pattern in KEYWORDS))
     labels = ", ".join(f"CASE WHEN regexp_matches(t, {_sql_literal(p)}) THEN {_sql_literal(k)} END"
                        for k, p in KEYWORDS)
@@ -286,27 +265,34 @@ def _keywords(has_line_descriptions: bool) -> str:
             FROM hits h JOIN counts c ON c.keyword = h.keyword
             GROUP BY h.jkey
         )
-        SELECT j.jkey, p.keywords AS keyword_rarity__keywords, p.rarest.keyword AS keyword_rarity__keyword,
-               p.rarest.others AS keyword_rarity__others,
-               -- no warning word: as unsurprising as a word every entry uses
-               CASE WHEN p.jkey IS NULL THEN 0.0 ELSE {_rarity("p.rarest.others")} END AS f_keyword_rarity
-        FROM model_journals j LEFT JOIN per_journal p ON p.jkey = j.jkey
+        SELECT p.jkey, p.keywords AS keyword_rarity__keywords, p.rarest.keyword AS keyword_rarity__keyword,
+               p.rarest.others AS keyword_rarity__others, {_rarity("p.rarest.others")} AS f_keyword_rarity
+        FROM per_journal p
     """
 
 
-def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]) -> dict[str, str]:
-    """Create the feature tables from `model_journals` (journals plus jkey, in_fit, in_scope).
+def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]) -> list[str]:
+    """Create `model_features` from `model_journals` (journal_columns() plus jkey, in_fit, in_scope).
 
-    Each part of the work is a table `model_part_<name>` (jkey, f_<feature>... and the evidence
-    columns its sentences quote); `model_features` joins their numbers: jkey, journal_id, in_fit,
-    in_scope and every f_<feature>. Features whose columns the ledger lacks come out NULL; parts
-    needing a column no line holds (segments, descriptions) are left out. Returns the part table
-    of each feature.
+    `model_features` holds jkey, journal_id, in_fit, in_scope and every f_<feature> as FLOAT; the
+    counts and codes the reasons quote stay in small `model_values_*` tables and the per-journal
+    `model_part_*` tables until `create_evidence`. Features whose columns the ledger lacks come out
+    NULL. Returns the line-level parts made (needed by `create_evidence`).
     """
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_reference_size AS
         SELECT n, greatest({COMMON_MIN_JOURNALS}, n * {COMMON_SHARE}) AS common
         FROM (SELECT count(*) FILTER (WHERE in_fit) AS n FROM model_journals)
+    """)
+    for name, keys in _JOURNAL_VALUES.items():
+        _create_values(con, name, {k: k for k in keys}, "model_journals")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE model_values_roundness AS  -- reference journals at least as round as each level
+        WITH round_counts AS (
+            SELECT zeros, count(*) AS n FROM model_journals WHERE in_fit AND zeros IS NOT NULL GROUP BY zeros
+        )
+        SELECT levels.zeros, sum(coalesce(round_counts.n, 0)) OVER (ORDER BY levels.zeros DESC) AS n
+        FROM (SELECT CAST(range AS INTEGER) AS zeros FROM range(0, 13)) levels LEFT JOIN round_counts USING (zeros)
     """)
     segments = [s for s in SEGMENTS if column_counts.get(s, 0)]
     # One pass over the lines: net amount per journal, account and segment values.
@@ -320,47 +306,140 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
     con.execute("""
         CREATE OR REPLACE TEMP TABLE model_journal_accounts AS
         SELECT jkey, in_fit, entered_by, account, sum(net) AS net FROM model_line_keys GROUP BY ALL
-    """ if segments else "CREATE OR REPLACE TEMP TABLE model_journal_accounts AS SELECT * FROM model_line_keys")
+    """ if segments else "ALTER TABLE model_line_keys RENAME TO model_journal_accounts")
+    _create_values(con, "account", _ACCOUNT_KEYS, "model_journal_accounts",
+                   extra=", median(abs(net)) FILTER (WHERE in_fit AND net <> 0) AS median_amount")
+    _create_values(con, "preparer_account", _PREPARER_ACCOUNT_KEYS, "model_journal_accounts")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE model_part_accounts AS
+        SELECT a.jkey, min({_code("account", "a")}) AS account_code,
+               min({_code("preparer_account", "a")}) AS preparer_account_code,
+               -- the account whose net amount is the most times its median (ties: account order)
+               max(struct_pack(ratio := CAST(abs(a.net) AS DOUBLE) / CAST(v_account.median_amount AS DOUBLE),
+                               rk := v_account.rk, amount := abs(a.net)))
+                   FILTER (WHERE a.net <> 0 AND a.account IS NOT NULL AND v_account.median_amount > 0) AS amount_top
+        FROM model_journal_accounts a
+        JOIN model_values_account v_account ON {_matches("v_account", _ACCOUNT_KEYS, "a")}
+        JOIN model_values_preparer_account v_preparer_account
+            ON {_matches("v_preparer_account", _PREPARER_ACCOUNT_KEYS, "a")}
+        GROUP BY a.jkey
+    """)
     con.execute(_PAIRS)
-    parts = {
-        "journal": _JOURNAL_NUMERIC,
-        "amount_vs_account": _AMOUNT_VS_ACCOUNT,
-        "preparer_rarity": _journal_category("preparer_rarity", "entered_by"),
-        "source_rarity": _journal_category("source_rarity", "source"),
-        "entry_time_rarity": _ENTRY_TIME,
-        "account_rarity": _rarest("account_rarity", {"account": "account"}, "model_journal_accounts"),
-        "account_pair_rarity": _rarest("account_pair_rarity", {
-            "first_debit": "first_debit", "first": "first_account",
-            "second_debit": "second_debit", "second": "second_account"}, "model_pairs"),
-        "preparer_account_rarity": _rarest("preparer_account_rarity", {"user": "entered_by", "account": "account"},
-                                           "model_journal_accounts"),
-    }
-    if any(column_counts.get(c, 0) for c in _DESCRIPTIONS):
-        parts["keyword_rarity"] = _keywords(bool(column_counts.get("line_description", 0)))
+    con.execute("DROP TABLE model_journal_accounts")
+    _create_values(con, "account_pair", _PAIR_KEYS, "model_pairs")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE model_part_pairs AS
+        SELECT p.jkey, min({_code("account_pair", "p")}) AS account_pair_code
+        FROM model_pairs p JOIN model_values_account_pair v_account_pair ON {_matches("v_account_pair", _PAIR_KEYS, "p")}
+        GROUP BY p.jkey
+    """)
+    con.execute("DROP TABLE model_pairs")
+    parts = ["accounts", "pairs"]
     if segments:
         con.execute("CREATE OR REPLACE TEMP TABLE model_segments AS " + " UNION ALL ".join(
             f"SELECT DISTINCT jkey, in_fit, account, '{s}' AS segment, {s} AS value FROM model_line_keys "
             f"WHERE {s} IS NOT NULL" for s in segments))
-        parts["segment_rarity"] = _rarest("segment_rarity", {"segment": "segment", "value": "value"},
-                                          "model_segments")
-        parts["segment_account_rarity"] = _rarest(
-            "segment_account_rarity", {"segment": "segment", "value": "value", "account": "account"}, "model_segments")
-    part_of: dict[str, str] = {}
-    for name, sql in parts.items():
-        table = f"model_part_{name}"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
-        columns = [c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()]
-        part_of.update({c[2:]: table for c in columns if c.startswith("f_")})
-    # Only the numbers are joined: the evidence stays in the parts until a sentence needs it.
-    joins = "\n".join(
-        f"LEFT JOIN (SELECT jkey, {', '.join('f_' + f for f, t in part_of.items() if t == table)} FROM {table}) "
-        f"USING (jkey)" for table in dict.fromkeys(part_of.values())
-    )
+        con.execute("DROP TABLE model_line_keys")
+        _create_values(con, "segment", _SEGMENT_KEYS, "model_segments")
+        _create_values(con, "segment_account", _SEGMENT_ACCOUNT_KEYS, "model_segments")
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE model_part_segments AS
+            SELECT s.jkey, min({_code("segment", "s")}) AS segment_code,
+                   min({_code("segment_account", "s")}) AS segment_account_code
+            FROM model_segments s
+            JOIN model_values_segment v_segment ON {_matches("v_segment", _SEGMENT_KEYS, "s")}
+            JOIN model_values_segment_account v_segment_account
+                ON {_matches("v_segment_account", _SEGMENT_ACCOUNT_KEYS, "s")}
+            GROUP BY s.jkey
+        """)
+        con.execute("DROP TABLE model_segments")
+        parts.append("segments")
+    if any(column_counts.get(c, 0) for c in _DESCRIPTIONS):
+        con.execute("CREATE OR REPLACE TEMP TABLE model_part_keywords AS "
+                    + _keywords(bool(column_counts.get("line_description", 0))))
+        parts.append("keywords")
+    columns = [f"CAST({expr} AS FLOAT) AS f_{name}" for name, expr in _NUMERIC.items()]
+    columns += [f"CAST({_rarity(f'v_{name}.n - CAST(j.in_fit AS INTEGER)')} AS FLOAT) AS f_{feature}"
+                for feature, name in (("preparer_rarity", "preparer"), ("source_rarity", "source"),
+                                      ("entry_time_rarity", "slot"))]
+    coded = {"account_rarity": ("accounts", "account_code", "account"),
+             "preparer_account_rarity": ("accounts", "preparer_account_code", "preparer_account"),
+             "account_pair_rarity": ("pairs", "account_pair_code", "account_pair"),
+             "segment_rarity": ("segments", "segment_code", "segment"),
+             "segment_account_rarity": ("segments", "segment_account_code", "segment_account")}
+    columns += [f"CAST(CASE WHEN p_{part}.{code} IS NOT NULL THEN {_rarity(f'p_{part}.{code} // {_base(values)}')} END "
+                f"AS FLOAT) AS f_{feature}"  # greatest() would turn a NULL into a rarity of 0
+                for feature, (part, code, values) in coded.items() if part in parts]
+    columns.append("CAST(log10(p_accounts.amount_top.ratio) AS FLOAT) AS f_amount_vs_account")
+    if "keywords" in parts:  # no warning word: as unsurprising as a word every entry uses
+        columns.append("CAST(coalesce(p_keywords.f_keyword_rarity, 0.0) AS FLOAT) AS f_keyword_rarity")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_features AS
-        SELECT * FROM (SELECT jkey, journal_id, in_fit, in_scope FROM model_journals) j
-        {joins}
+        SELECT j.jkey, j.journal_id, j.in_fit, j.in_scope, {", ".join(columns)}
+        FROM model_journals j {_journal_value_joins()}
+        {" ".join(f"LEFT JOIN model_part_{part} p_{part} ON p_{part}.jkey = j.jkey" for part in parts)}
     """)
-    for table in ("model_line_keys", "model_journal_accounts", "model_pairs", "model_segments"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")  # line-level work, the largest: free it now
-    return part_of
+    return parts
+
+
+def _journal_value_joins() -> str:
+    return " ".join(f"LEFT JOIN model_values_{name} v_{name} ON {_matches(f'v_{name}', {k: k for k in keys}, 'j')}"
+                    for name, keys in _JOURNAL_VALUES.items())
+
+
+def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
+    """`model_evidence`: for the journals in `model_explain` (jkey), every feature's value and the
+    evidence columns (``<feature>__<what>``) its sentence quotes: the account, user, amount or date
+    that made the value, and how many reference journals share it."""
+    def others(values: str) -> str:
+        return f"v_{values}.n - CAST(j.in_fit AS INTEGER)"
+
+    def decoded(part: str, code: str, values: str) -> tuple[str, str]:
+        """Join of a values table to a journal's code, and the others count it encodes."""
+        return (f"LEFT JOIN model_values_{values} x_{values} ON x_{values}.rk = p_{part}.{code} % {_base(values)}",
+                f"p_{part}.{code} // {_base(values)}")
+
+    columns = [f"{expr} AS f_{name}" for name, expr in _NUMERIC.items()]
+    columns += [
+        "j.total AS amount_size__total",
+        "j.line_count AS lines_and_accounts__lines", "j.account_count AS lines_and_accounts__accounts",
+        "j.period_key AS days_to_period_end__period", "j.period_end AS days_to_period_end__period_end",
+        "j.entered_at IS NOT NULL AS days_to_period_end__entered", "j.effective_date AS entry_lag_days__effective_date",
+        "v_roundness.n - CAST(j.in_fit AND j.zeros IS NOT NULL AS INTEGER) AS roundness__as_round",
+        "trim(coalesce(j.header_description, j.first_line_description, '')) AS description_length__text",
+        f"j.entered_by AS preparer_rarity__value, {others('preparer')} AS preparer_rarity__others",
+        f"j.source AS source_rarity__value, {others('source')} AS source_rarity__others",
+        "j.entered_at AS entry_time_rarity__entered_at, j.weekday AS entry_time_rarity__weekday",
+        f"j.hour AS entry_time_rarity__hour, {others('slot')} AS entry_time_rarity__others",
+        f"{others('weekday')} AS entry_time_rarity__weekday_others, {others('hour')} AS entry_time_rarity__hour_others",
+    ]
+    joins = [_journal_value_joins(), "LEFT JOIN model_values_roundness v_roundness ON v_roundness.zeros = j.zeros"]
+    joins += [f"LEFT JOIN model_part_{part} p_{part} ON p_{part}.jkey = j.jkey" for part in parts]
+    evidence = {  # feature -> (part, code column, values table, {evidence name: values column})
+        "account_rarity": ("accounts", "account_code", "account", {"account": "account"}),
+        "preparer_account_rarity": ("accounts", "preparer_account_code", "preparer_account",
+                                    {"user": "user", "account": "account"}),
+        "account_pair_rarity": ("pairs", "account_pair_code", "account_pair",
+                                {k: k for k in _PAIR_KEYS}),
+        "segment_rarity": ("segments", "segment_code", "segment", {"segment": "segment", "value": "value"}),
+        "segment_account_rarity": ("segments", "segment_account_code", "segment_account",
+                                   {k: k for k in _SEGMENT_ACCOUNT_KEYS}),
+    }
+    for feature, (part, code, values, quoted) in evidence.items():
+        if part in parts:
+            join, count = decoded(part, code, values)
+            joins.append(join)
+            columns.append(f"{count} AS {feature}__others")
+            columns += [f'x_{values}."{column}" AS {feature}__{name}' for name, column in quoted.items()]
+    joins.append("LEFT JOIN model_values_account x_top ON x_top.rk = p_accounts.amount_top.rk")
+    columns += ["x_top.account AS amount_vs_account__account", "p_accounts.amount_top.amount AS amount_vs_account__amount",
+                "x_top.median_amount AS amount_vs_account__median"]
+    if "keywords" in parts:
+        columns += [f"p_keywords.keyword_rarity__{c}" for c in ("keywords", "keyword", "others")]
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE model_evidence AS
+        SELECT j.jkey, j.in_fit, f.* EXCLUDE (jkey, journal_id, in_fit, in_scope, {", ".join(f"f_{n}" for n in _NUMERIC)}),
+               {", ".join(columns)}
+        FROM model_explain e JOIN model_journals j ON j.jkey = e.jkey JOIN model_features f ON f.jkey = e.jkey
+        {" ".join(joins)}
+    """)

@@ -155,19 +155,27 @@ def _prepare(tree, samples: np.ndarray) -> _Tree:
     expected = expected_path_length(tree.n_node_samples)
     depth = np.zeros(n_nodes)
     contribution = np.zeros((n_nodes, n_features))
+    levels = []
     level = np.array([0])
     while len(level):  # root to leaves, one depth level at a time
         parents = level[left[level] >= 0]
+        levels.append(parents)
         for children in (left[parents], right[parents]):
             depth[children] = depth[parents] + 1
             contribution[children] = contribution[parents]
             contribution[children, feature[parents]] += expected[parents] - expected[children] - 1.0
         level = np.concatenate([left[parents], right[parents]])
-    # Which samples pass through which node: each node's range on every feature.
-    path = tree.decision_path(samples).tocsc()
-    values = samples[path.indices]
-    low = np.minimum.reduceat(values, path.indptr[:-1], axis=0)
-    high = np.maximum.reduceat(values, path.indptr[:-1], axis=0)
+    # Each node's range on every feature: the leaves' from their samples, then up the tree level by level.
+    leaf_of = tree.apply(samples)
+    order = np.argsort(leaf_of, kind="stable")
+    leaves, starts = np.unique(leaf_of[order], return_index=True)
+    low = np.empty((n_nodes, n_features), dtype=samples.dtype)
+    high = np.empty_like(low)
+    low[leaves] = np.minimum.reduceat(samples[order], starts, axis=0)
+    high[leaves] = np.maximum.reduceat(samples[order], starts, axis=0)
+    for parents in reversed(levels):
+        low[parents] = np.minimum(low[left[parents]], low[right[parents]])
+        high[parents] = np.maximum(high[left[parents]], high[right[parents]])
     nodes = np.arange(n_nodes)
     split_feature = np.maximum(feature, 0)
     return _Tree(
@@ -184,22 +192,33 @@ def score(forest: Forest, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Anomaly scores (0-1, higher = more unusual) and per-feature contributions for the rows of X.
 
     Rows are split into blocks scored on `forest.threads` threads; every row's result is the
-    same whichever block or thread it falls in.
+    same whichever block or thread it falls in, and the same as `anomaly_scores` gives.
     """
+    return _in_blocks(forest, X, explain=True)
+
+
+def anomaly_scores(forest: Forest, X: np.ndarray) -> np.ndarray:
+    """The scores of `score` without the contributions: all that ranking every journal needs."""
+    return _in_blocks(forest, X, explain=False)[0]
+
+
+def _in_blocks(forest: Forest, X: np.ndarray, explain: bool) -> tuple[np.ndarray, np.ndarray | None]:
     X = np.ascontiguousarray(X, dtype=np.float32)
     blocks = [X[i:i + BLOCK_ROWS] for i in range(0, len(X), BLOCK_ROWS)] or [X]
     if forest.threads > 1 and len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=forest.threads) as pool:
-            results = list(pool.map(lambda block: _score_block(forest, block), blocks))
+            results = list(pool.map(lambda block: _score_block(forest, block, explain), blocks))
     else:
-        results = [_score_block(forest, block) for block in blocks]
-    return np.concatenate([r[0] for r in results]), np.concatenate([r[1] for r in results])
+        results = [_score_block(forest, block, explain) for block in blocks]
+    scores = np.concatenate([r[0] for r in results])
+    return scores, (np.concatenate([r[1] for r in results]) if explain else None)
 
 
-def _score_block(forest: Forest, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _score_block(forest: Forest, X: np.ndarray, explain: bool) -> tuple[np.ndarray, np.ndarray | None]:
     depths = np.zeros(len(X))
-    contribution = np.zeros((len(X), X.shape[1]), dtype=np.float32)
-    gathered = np.empty_like(contribution)
+    if explain:
+        contribution = np.zeros((len(X), X.shape[1]), dtype=np.float32)
+        gathered = np.empty_like(contribution)
     # Rows outside the envelope may lie beyond some tree's samples; only they are checked per tree.
     candidates = np.flatnonzero(((X < forest.envelope_low) | (X > forest.envelope_high)).any(axis=1))
     X_candidates = X[candidates]
@@ -207,8 +226,9 @@ def _score_block(forest: Forest, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     for i, t in enumerate(forest.trees):
         leaves = t.tree.apply(X)
         depths += t.path_length[leaves]
-        np.take(t.contribution, leaves, axis=0, out=gathered)
-        contribution += gathered
+        if explain:
+            np.take(t.contribution, leaves, axis=0, out=gathered)
+            contribution += gathered
         beyond = ((X_candidates < t.sample_low) | (X_candidates > t.sample_high)).any(axis=1)
         rows = candidates[beyond]
         beyond_rows.append(rows)
@@ -217,25 +237,30 @@ def _score_block(forest: Forest, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     rows, trees, leaves = (np.concatenate(a) for a in (beyond_rows, beyond_trees, beyond_leaves))
     if len(rows):
         # Replace the plain path of each (row, tree) beyond the tree's samples by the walk's expectation.
-        path_length, saved = _walk_beyond(forest, X[rows], trees)
+        path_length, saved = _walk_beyond(forest, X[rows], trees, explain)
         for i in np.unique(trees):  # per tree, a row occurs at most once
             mine = trees == i
             t, r, leaf = forest.trees[i], rows[mine], leaves[mine]
             depths[r] += path_length[mine] - t.path_length[leaf]
-            contribution[r] += saved[mine] - t.contribution[leaf]
+            if explain:
+                contribution[r] += saved[mine] - t.contribution[leaf]
     n_trees = len(forest.trees)
     scores = 2.0 ** (-depths / (n_trees * forest.average_path_length))
-    return scores, contribution / n_trees
+    return scores, (contribution / n_trees if explain else None)
 
 
-def _walk_beyond(forest: Forest, X: np.ndarray, trees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Expected path length and per-feature savings of each row X[k] in tree trees[k] (see module doc)."""
+def _walk_beyond(forest: Forest, X: np.ndarray, trees: np.ndarray, explain: bool
+                 ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Expected path length and (with `explain`) per-feature savings of each row X[k] in tree trees[k].
+
+    See the module doc.
+    """
     nodes = forest.nodes
     rows = np.arange(len(X))
     node = nodes.root[trees]
     alive = np.ones(len(X))  # probability the row has not been cut off yet
     path_length = np.zeros(len(X))
-    saved = np.zeros(X.shape, dtype=np.float64)
+    saved = np.zeros(X.shape, dtype=np.float64) if explain else None
     for level in range(nodes.max_depth + 1):
         internal = np.flatnonzero(nodes.feature[node] >= 0)
         if not len(internal):
@@ -255,14 +280,15 @@ def _walk_beyond(forest: Forest, X: np.ndarray, trees: np.ndarray) -> tuple[np.n
                                np.where(value < low, (low - value) / (high - value), 0.0))
         child = np.where(value <= nodes.threshold[at], nodes.left[at], nodes.right[at])
         live = alive[k]
-        cut_saving = nodes.expected[at] - 1.0
-        edge_saving = nodes.expected[at] - nodes.expected[child] - 1.0
-        saved[k, f] += live * own * (gap_cut * cut_saving + (1.0 - gap_cut) * edge_saving)
-        each_extra = np.divide(live * (1.0 - own) * cut_saving, extra, out=np.zeros(len(k)), where=extra > 0)
-        saved[k] += differs * each_extra[:, None]
+        if explain:
+            cut_saving = nodes.expected[at] - 1.0
+            edge_saving = nodes.expected[at] - nodes.expected[child] - 1.0
+            saved[k, f] += live * own * (gap_cut * cut_saving + (1.0 - gap_cut) * edge_saving)
+            each_extra = np.divide(live * (1.0 - own) * cut_saving, extra, out=np.zeros(len(k)), where=extra > 0)
+            saved[k] += differs * each_extra[:, None]
         cut = (1.0 - own) + own * gap_cut
         path_length[k] += live * cut * (level + 1)
         alive[k] = live * (1.0 - cut)
         node[internal] = child
     path_length += alive * nodes.path_length[node]
-    return path_length, saved.astype(np.float32)
+    return path_length, (saved.astype(np.float32) if explain else None)

@@ -1,8 +1,8 @@
 """Reasons in plain words: each picked feature rendered as a sentence naming the entry's values.
 
 Rendering is set-based: each journal's reason features (those that most shortened its isolation
-paths, in `model_results`) are joined, feature by feature, to that feature's evidence columns in
-its part table and to the reference population's medians and counts. Counts say "other entries"
+paths, in `model_results`) are joined, feature by feature, to the journal's evidence columns
+(`model_evidence`) and to the reference population's medians and counts. Counts say "other entries"
 when the model fits on the whole ledger and "baseline entries" in baseline mode. Ledger values
 are arguments of format(), never part of a format string or of the SQL text.
 """
@@ -10,6 +10,8 @@ are arguments of format(), never part of a format string or of the SQL text.
 from __future__ import annotations
 
 import duckdb
+
+from .features import numeric
 
 VALUE_CHARS = 60  # ledger text quoted in a reason is cut to this length
 
@@ -150,35 +152,34 @@ def templates() -> dict[str, str]:
 
 
 def create_reference(con: duckdb.DuckDBPyConnection, *, baseline: bool) -> None:
-    """One row of population figures the sentences compare with (over the journals the model fits on).
+    """One row of population figures the sentences compare with (over the journals the model fits on)."""
+    def median(feature: str) -> str:
+        return f"quantile_disc({numeric(feature)}, 0.5)"
 
-    Reads the journal-level part `model_part_journal`.
-    """
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE model_reference AS
         SELECT CAST(? AS BOOLEAN) AS baseline, CAST(? AS VARCHAR) AS peer,
-               quantile_disc(amount_size__total, 0.5) AS median_total,
-               quantile_disc(lines_and_accounts__lines, 0.5) AS median_lines,
-               quantile_disc(lines_and_accounts__accounts, 0.5) AS median_accounts,
-               quantile_disc(f_days_to_period_end, 0.5) AS median_days_to_end,
-               quantile_disc(f_entry_lag_days, 0.5) AS median_entry_lag,
-               quantile_disc(f_approval_lag_days, 0.5) AS median_approval_lag,
-               CAST(quantile_disc(f_description_length, 0.5) AS BIGINT) AS median_description,
-               quantile_disc(f_roundness, 0.5) AS median_roundness,
-               count(*) FILTER (WHERE f_manual = 1) AS manual_entries,
-               count(*) FILTER (WHERE f_manual = 0) AS system_entries
-        FROM model_part_journal WHERE in_fit
+               quantile_disc(j.total, 0.5) AS median_total,
+               quantile_disc(j.line_count, 0.5) AS median_lines,
+               quantile_disc(j.account_count, 0.5) AS median_accounts,
+               {median("days_to_period_end")} AS median_days_to_end,
+               {median("entry_lag_days")} AS median_entry_lag,
+               {median("approval_lag_days")} AS median_approval_lag,
+               CAST({median("description_length")} AS BIGINT) AS median_description,
+               {median("roundness")} AS median_roundness,
+               count(*) FILTER (WHERE j.is_manual) AS manual_entries,
+               count(*) FILTER (WHERE NOT j.is_manual) AS system_entries
+        FROM model_journals j WHERE j.in_fit
         """,
         [baseline, "baseline" if baseline else "other"],
     )
 
 
-def render(con: duckdb.DuckDBPyConnection, features: list[str], part_of: dict[str, str],
-           reasons_per_entry: int) -> None:
-    """Create `model_reasons`: `model_results` with journal_id and reason_1.. in words (NULL where no reason).
+def render(con: duckdb.DuckDBPyConnection, features: list[str], reasons_per_entry: int) -> None:
+    """Create `model_reasons`: `model_results` with reason_1.. in words (NULL where no reason).
 
-    Each feature's sentences are made only for the journals that have it as a reason, from its part table.
+    Each feature's sentences are made only for the journals that have it as a reason, from `model_evidence`.
     """
     all_templates = templates()
     con.execute("""
@@ -194,14 +195,12 @@ def render(con: duckdb.DuckDBPyConnection, features: list[str], part_of: dict[st
                          for column in ACCOUNT_EVIDENCE.get(name, ()))
         sentences.append(f"""
             SELECT p.jkey, p.k, {all_templates[name]} AS reason
-            FROM model_picks p JOIN {part_of[name]} f ON f.jkey = p.jkey CROSS JOIN model_reference r {joins}
+            FROM model_picks p JOIN model_evidence f ON f.jkey = p.jkey CROSS JOIN model_reference r {joins}
             WHERE p.feature = {i}""")
-    con.execute("CREATE OR REPLACE TEMP TABLE model_sentences AS " + " UNION ALL ".join(sentences))
     pivot = ", ".join(f"max(reason) FILTER (WHERE k = {k}) AS reason_{k}" for k in range(1, reasons_per_entry + 1))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_reasons AS
-        SELECT s.*, j.journal_id, {", ".join(f"t.reason_{k}" for k in range(1, reasons_per_entry + 1))}
+        SELECT s.*, {", ".join(f"t.reason_{k}" for k in range(1, reasons_per_entry + 1))}
         FROM model_results s
-        JOIN model_journals j ON j.jkey = s.jkey
-        LEFT JOIN (SELECT jkey, {pivot} FROM model_sentences GROUP BY jkey) t ON t.jkey = s.jkey
+        LEFT JOIN (SELECT jkey, {pivot} FROM ({" UNION ALL ".join(sentences)}) GROUP BY jkey) t ON t.jkey = s.jkey
     """)
