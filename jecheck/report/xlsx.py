@@ -30,10 +30,10 @@ import xlsxwriter
 from . import summary
 from .files import atomic_path, looks_like_formula
 
-ROW_CAP = 2_000  # findings per rule sheet
-RULE_ROWS_TOTAL = 10_000  # findings across all rule sheets, however many rules hit
+ROW_CAP = 1_000  # findings per rule sheet
+RULE_ROWS_TOTAL = 5_000  # findings across all rule sheets, however many rules hit
 RULE_ROWS_MIN = 100  # every rule sheet shows at least this many of its findings
-REVIEW_ROW_CAP = 2_000  # ranked journals on the Review sheet
+REVIEW_ROW_CAP = 1_000  # ranked journals on the Review sheet
 LISTING_CAP = 10_000  # rows of the completeness, profile and suppression tables (normally far fewer)
 SUMMARY_REVIEW_ROWS = 20
 MAX_CELL_TEXT = 32_767  # Excel's limit on characters in a cell
@@ -254,7 +254,9 @@ class _Sheet:
         names = frame.columns
         header_row = self.header([_label(n) for n in names] + list(extra_headers),
                                  names + list(extra_headers))
-        columns = [self._column(frame.get_column(n)) for n in names]
+        kinds = [_kind(frame.schema[n]) for n in names]
+        ready = _excel_ready(frame, kinds)
+        columns = [self._column(i, kind, frame.get_column(n), ready) for i, (n, kind) in enumerate(zip(names, kinds))]
         for i in range(frame.height):
             row = self.row
             for col, (write, values, formats) in enumerate(columns):
@@ -270,29 +272,21 @@ class _Sheet:
             self.ws.autofilter(header_row, 0, last, len(names) + len(extra_headers) - 1)
         return header_row, last
 
-    def _column(self, series: pl.Series) -> tuple[Callable, list, list]:
-        """(write, values, formats) for one column: `write(row, col, values[i], formats[i])` writes cell i,
-        and a None value is left blank. Columns holding what Excel cannot store as a number or date (NaN,
-        dates before 1900) are written cell by cell through `value`, whose format argument is the kind."""
-        f, ws, n = self.f, self.ws, len(series)
-        kind = _kind(series.dtype)
-        if kind == "list":
-            series, kind = series.cast(pl.List(pl.String)).list.join("; "), "text"
-        if kind == "text":
-            text = _inert_text(series)
-            flags = text.str.contains(r"^[=+\-@\t\r]").to_list()
-            return ws.write_string, text.to_list(), [f.inert if flag else None for flag in flags]
-        if kind == "int":
-            return ws.write_number, series.to_list(), [f.int] * n
-        if kind == "amount":
-            return ws.write_number, series.cast(pl.Float64).to_list(), [f.amount] * n
-        if kind == "score" and series.is_finite().fill_null(True).all():
-            return ws.write_number, series.to_list(), [f.score] * n
-        if kind in ("date", "datetime") and not (series.dt.year() < 1900).any():
-            return ws.write_number, _excel_serial(series).to_list(), [f.date if kind == "date" else f.datetime] * n
+    def _column(self, i: int, kind: str, original: pl.Series, ready: pl.DataFrame) -> tuple[Callable, list, list]:
+        """(write, values, formats) for column `i`: `write(row, col, values[j], formats[j])` writes cell j,
+        and a None value is left blank. A column holding what Excel cannot store as a number or date (NaN,
+        dates before 1900) is written cell by cell through `value`, whose format argument is the kind."""
+        f, ws, n = self.f, self.ws, ready.height
+        values, flags = ready.get_column(f"v{i}"), ready.get_column(f"x{i}") if f"x{i}" in ready.columns else None
+        if kind in ("text", "list"):
+            formats = [f.inert if flag else None for flag in flags.to_list()] if flags.any() else [None] * n
+            return ws.write_string, values.to_list(), formats
+        if kind in ("int", "amount", "score", "date", "datetime") and not (flags is not None and flags.any()):
+            fmt = {"int": f.int, "amount": f.amount, "score": f.score, "date": f.date, "datetime": f.datetime}[kind]
+            return ws.write_number, values.to_list(), [fmt] * n
         if kind == "bool":
-            return ws.write_boolean, series.to_list(), [None] * n
-        return self.value, series.to_list(), [kind] * n
+            return ws.write_boolean, values.to_list(), [None] * n
+        return self.value, original.to_list(), [kind] * n
 
     def widen(self, col: int, width: float) -> None:
         """Make column `col` at least `width` characters wide."""
@@ -301,21 +295,44 @@ class _Sheet:
             self.ws.set_column(col, col, width)
 
 
-def _inert_text(series: pl.Series) -> pl.Series:
-    """Text as the sheet stores it: within Excel's cell limit, and empty text as a blank cell."""
-    text = series.cast(pl.String)
-    cut = text.str.slice(0, MAX_CELL_TEXT - 20) + " ... (truncated)"
-    return (pl.select(pl.when(text.str.len_chars() > MAX_CELL_TEXT).then(cut)
-                      .when(text == "").then(None).otherwise(text)).to_series())
+def _excel_ready(frame: pl.DataFrame, kinds: list[str]) -> pl.DataFrame:
+    """Every column of `frame` as the sheet stores it, in one polars pass: `v<i>` the value, `x<i>` a flag.
+
+    Text (lists joined with "; ") is cut to Excel's cell limit, empty text becomes a blank, and `x` marks
+    text a spreadsheet would read as a formula. Amounts become doubles, dates Excel serial numbers (`x`:
+    before 1900, which Excel cannot show), scores stay doubles (`x`: NaN or infinite).
+    """
+    exprs = []
+    for i, (name, kind) in enumerate(zip(frame.columns, kinds)):
+        col = pl.col(name)
+        if kind == "list":
+            col, kind = col.cast(pl.List(pl.String)).list.join("; "), "text"
+        if kind == "text":
+            text = col.cast(pl.String)
+            cut = text.str.slice(0, MAX_CELL_TEXT - 20) + " ... (truncated)"
+            exprs += [pl.when(text.str.len_chars() > MAX_CELL_TEXT).then(cut).when(text == "").then(None)
+                      .otherwise(text).alias(f"v{i}"),
+                      text.str.contains(r"^[=+\-@\t\r]").fill_null(False).alias(f"x{i}")]
+        elif kind == "amount":
+            exprs.append(col.cast(pl.Float64).alias(f"v{i}"))
+        elif kind == "score":
+            exprs += [col.alias(f"v{i}"), (~col.is_finite()).fill_null(False).alias(f"x{i}")]
+        elif kind in ("date", "datetime"):
+            exprs += [_excel_serial(col, kind).alias(f"v{i}"), (col.dt.year() < 1900).fill_null(False).alias(f"x{i}")]
+        else:
+            exprs.append(col.alias(f"v{i}"))
+    return frame.select(exprs)
 
 
-def _excel_serial(series: pl.Series) -> pl.Series:
+def _excel_serial(col: pl.Expr, kind: str) -> pl.Expr:
     """Dates and datetimes as Excel serial day numbers, as xlsxwriter computes them (1900 date system)."""
-    start = datetime(1899, 12, 31)
-    delta = series.cast(pl.Datetime("us")).dt.replace_time_zone(None) - start
-    days = (delta.dt.total_microseconds() / 86_400_000_000) if series.dtype != pl.Date else delta.dt.total_days()
+    if kind == "date":
+        days = (col - pl.lit(date(1899, 12, 31))).dt.total_days().cast(pl.Float64)
+    else:
+        delta = col.dt.replace_time_zone(None) - pl.lit(datetime(1899, 12, 31))
+        days = delta.dt.total_microseconds() / 86_400_000_000
     # Excel counts 1900-02-29, which never was: serial numbers after day 59 are one higher.
-    return pl.select(pl.when(days > 59).then(days + 1).otherwise(days)).to_series().cast(pl.Float64)
+    return pl.when(days > 59).then(days + 1).otherwise(days)
 
 
 def _label(name: str) -> str:
