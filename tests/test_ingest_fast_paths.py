@@ -7,6 +7,8 @@ import hashlib
 
 import duckdb
 
+from jecheck.ingest import parsing
+
 from ingest_helpers import load_paths, rows
 
 HEADER = "journal_id,account,amount,effective_date,line_description\n"
@@ -55,3 +57,20 @@ def test_parquet_column_names_as_the_file_has_them(tmp_path):
         "{'a': 1, 'b': {'c': 2}} AS nested, 'x' AS \"Memo\") TO '" + str(path) + "' (FORMAT parquet)")
     _, report = load_paths(path)
     assert report.unmapped_columns == ["nested", "Memo"]
+
+
+def test_date_profile_stand_in_keeps_every_piece_of_evidence():
+    values = ["2024-01-31", "2024-01-31 08:01:23", "2024-12-01T23:59:59.125", "1999-02-03 10:00", "0000-00-00",
+              "0000-00-00 00:00:00", "0999-01-01", "2024/01/31", "2024.1.31", "31/01/2024", "01/31/2024 10:00",
+              "31.01.24", "20240131", "20240131235959", "45000", "45000.5", "31-JAN-2024", "Jan 31, 2024",
+              "2024-01-31 garbage", "2024-1-31", "not a date"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE cells AS SELECT unnest(?) AS x", [values * 3])
+    evidence = parsing.day_month_evidence_sql("v", "n")
+    aggregates = ", ".join(evidence.values())
+
+    def profile(key: str) -> tuple:
+        return con.execute(f"SELECT {aggregates} FROM (SELECT {key} AS v, count(*) AS n FROM cells GROUP BY 1)").fetchone()
+
+    assert profile(parsing.evidence_key("x")) == profile("x")
+    assert con.execute(f"SELECT count(DISTINCT {parsing.evidence_key('x')}) FROM cells").fetchone()[0] < len(values)

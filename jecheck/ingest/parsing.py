@@ -270,6 +270,14 @@ def time_of_day(cell: str, sql_type: str) -> Parsed:
 
 # --- profiling: what the data says about day-month order and decimal commas ---------------------
 
+def evidence_key(cell: str) -> str:
+    """What a text date is profiled as: itself, or one stand-in for every ISO date(-time) with a year
+    from 1000 (each gives exactly the stand-in's evidence: the YYYY-MM-DD pattern and nothing else), so
+    a column of distinct timestamps profiles as a handful of values, not one per row."""
+    iso = r"[1-9]\d{3}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?"
+    return f"CASE WHEN regexp_full_match({cell}, '{iso}') THEN '2000-01-01' ELSE {cell} END"
+
+
 def day_month_evidence_sql(cell: str, weight: str) -> dict[str, str]:
     """Aggregates (name -> SQL) over distinct text dates (`weight` = rows holding each) that tell
     DD/MM from MM/DD, and how many rows hold each known pattern."""

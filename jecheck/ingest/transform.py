@@ -193,14 +193,12 @@ def _profile(con, spec: StageSpec, kinds: dict[str, str], cell_type: dict[str, s
                     and parsing.base_type(cell_type[t]) not in ("DATE", "TIMESTAMP", "TIMESTAMPTZ")]
     amount_targets = [t for t in spec.sources if kinds[t] == "amount" and cell_type[t] == "VARCHAR"]
     values: dict[str, object] = {}
+    evidence = parsing.day_month_evidence_sql("v", "n")
     for t in date_targets:  # over distinct values: a ledger has few distinct dates
-        text = parsing.as_text(_x(t), cell_type[t])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE __distinct_dates AS {_ctes(spec, [t])} "
-                    f"SELECT {text} AS v, count(*) AS n FROM cells WHERE {_x(t)} IS NOT NULL GROUP BY 1")
-        evidence = parsing.day_month_evidence_sql("v", "n")
-        row = con.execute(f"SELECT {', '.join(evidence.values())} FROM __distinct_dates").fetchone()
+        key = parsing.evidence_key(parsing.as_text(_x(t), cell_type[t]))
+        row = con.execute(f"{_ctes(spec, [t])} SELECT {', '.join(evidence.values())} FROM "
+                          f"(SELECT {key} AS v, count(*) AS n FROM cells WHERE {_x(t)} IS NOT NULL GROUP BY 1)").fetchone()
         values.update({f"{t}|{name}": value for name, value in zip(evidence, row)})
-    con.execute("DROP TABLE IF EXISTS __distinct_dates")
     if spec.decimal_comma is None and amount_targets:  # every row of a decimal-comma file shows it: a sample will do
         aggregates = []
         for t in amount_targets:
