@@ -385,7 +385,8 @@ def _findings_section(result, rules: list[summary.RuleRow]) -> str:
     order = {s: i for i, s in enumerate(summary.SEVERITY_ORDER)}
     hit_rules = sorted((r for r in rules if listed.get(r.id)),
                        key=lambda r: (order.get(r.severity, 9), -r.hits, r.id))
-    samples = summary.findings_by_rule(con, {r.id: FINDINGS_PER_RULE for r in hit_rules})
+    found = summary.findings_by_rule(con, {r.id: FINDINGS_PER_RULE for r in hit_rules})
+    samples = {key[0]: frame for key, frame in found.partition_by("rule_id", as_dict=True, include_key=False).items()}
     parts = []
     for rule in hit_rules:
         total = listed[rule.id]

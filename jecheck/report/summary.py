@@ -174,12 +174,10 @@ def review_list_size(con: duckdb.DuckDBPyConnection, top: int) -> int:
     ).fetchall()[0][0]
 
 
-def findings_by_rule(con: duckdb.DuckDBPyConnection, limits: dict[str, int]) -> dict[str, pl.DataFrame]:
+def findings_by_rule(con: duckdb.DuckDBPyConnection, limits: dict[str, int]) -> pl.DataFrame:
     """The first `limits[rule_id]` findings of each rule (unsuppressed first, then by journal and line),
-    with the journal's date, people, source and text: one query however many rules."""
-    if not limits:
-        return {}
-    frame = query_frame(con, """
+    with the journal's date, people, source and text, ordered by rule: one query however many rules."""
+    return query_frame(con, """
         WITH caps AS (SELECT unnest($rules) AS rule_id, unnest($caps) AS cap),
         picked AS (
             SELECT f.*, row_number() OVER (PARTITION BY f.rule_id
@@ -193,9 +191,6 @@ def findings_by_rule(con: duckdb.DuckDBPyConnection, limits: dict[str, int]) -> 
         FROM picked f LEFT JOIN journals j USING (journal_id)
         ORDER BY f.rule_id, f.n
     """, {"rules": list(limits), "caps": [int(v) for v in limits.values()]})
-    found = frame.partition_by("rule_id", as_dict=True, include_key=False, maintain_order=True)
-    empty = frame.drop("rule_id").clear()
-    return {rule_id: found.get((rule_id,), empty) for rule_id in limits}
 
 
 def suppressed_findings(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFrame:
@@ -213,52 +208,71 @@ def suppressed_count(con: duckdb.DuckDBPyConnection) -> int:
 
 # --- the Profile sheet -------------------------------------------------------------------------------
 
+
+# Journals counted by preparer, source, period and effective date in one pass over `journals`, with the
+# flagged ones by their worst severity: the profile tables and the charts all read this small table.
+_GROUPS_TABLE = "report_journal_groups"  # not TEMP: cursors (query_frame) must see it
+
+
+def journal_groups(con: duckdb.DuckDBPyConnection) -> str:
+    """Create (once per connection) and name the table of journal counts by grain: `grain` is user,
+    source, period or day, keyed by entered_by, source, period_key or effective_date respectively.
+
+    Reports are written after the scan has finished changing its tables, so the first report's figures
+    hold for the rest.
+    """
+    con.execute(f"""
+        CREATE TABLE IF NOT EXISTS {_GROUPS_TABLE} AS
+        WITH worst AS (
+            SELECT journal_id, max(list_position(['low', 'medium', 'high'], severity)) AS level
+            FROM findings WHERE NOT suppressed AND severity <> 'info' AND journal_id IS NOT NULL
+            GROUP BY journal_id
+        )
+        SELECT CASE WHEN GROUPING(j.entered_by) = 0 THEN 'user' WHEN GROUPING(j.source) = 0 THEN 'source'
+                    WHEN GROUPING(j.period_key) = 0 THEN 'period' ELSE 'day' END AS grain,
+               j.entered_by, j.source, j.period_key, j.effective_date,
+               count(*) AS journals, sum(j.line_count) AS lines, sum(j.total_debit) AS total_debit,
+               count(w.journal_id) AS flagged_journals, count(*) FILTER (WHERE j.is_manual) AS manual_journals,
+               count(DISTINCT j.entered_by) AS preparers,
+               min(j.effective_date) AS first_date, max(j.effective_date) AS last_date,
+               count(*) FILTER (WHERE j.effective_date > j.period_end - 3) AS last_3_days,
+               min(j.period_start) AS period_start,
+               count(*) FILTER (WHERE w.level = 3) AS high, count(*) FILTER (WHERE w.level = 2) AS medium,
+               count(*) FILTER (WHERE w.level = 1) AS low
+        FROM journals j LEFT JOIN worst w USING (journal_id)
+        GROUP BY GROUPING SETS ((j.entered_by), (j.source), (j.period_key), (j.effective_date))
+    """)
+    return _GROUPS_TABLE
+
+
 def profile_by_user(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per preparer: journals, lines, debits, flagged journals, journals they approved, first and last date."""
     return query_frame(con, f"""
-        WITH flagged AS ({_FLAGGED}),
-        prepared AS (
-            SELECT j.entered_by AS user_id, count(*) AS journals, sum(j.line_count) AS lines,
-                   sum(j.total_debit) AS total_debit, count(f.journal_id) AS flagged_journals,
-                   count(*) FILTER (WHERE j.is_manual) AS manual_journals,
-                   min(j.effective_date) AS first_date, max(j.effective_date) AS last_date
-            FROM journals j LEFT JOIN flagged f USING (journal_id)
-            GROUP BY j.entered_by
-        )
-        SELECT p.user_id, u.name, u.title, p.journals, p.lines, p.total_debit, p.flagged_journals,
-               p.manual_journals, coalesce(u.journals_approved, 0) AS journals_approved, p.first_date, p.last_date
-        FROM prepared p LEFT JOIN users u ON u.user_id = p.user_id
-        ORDER BY p.journals DESC, p.user_id
+        SELECT g.entered_by AS user_id, u.name, u.title, g.journals, g.lines, g.total_debit, g.flagged_journals,
+               g.manual_journals, coalesce(u.journals_approved, 0) AS journals_approved, g.first_date, g.last_date
+        FROM {journal_groups(con)} g LEFT JOIN users u ON u.user_id = g.entered_by
+        WHERE g.grain = 'user'
+        ORDER BY g.journals DESC, g.entered_by
     """)
 
 
 def profile_by_source(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return query_frame(con, f"""
-        WITH flagged AS ({_FLAGGED})
-        SELECT j.source, count(*) AS journals, sum(j.line_count) AS lines, sum(j.total_debit) AS total_debit,
-               count(f.journal_id) AS flagged_journals, count(*) FILTER (WHERE j.is_manual) AS manual_journals,
-               count(DISTINCT j.entered_by) AS preparers, min(j.effective_date) AS first_date,
-               max(j.effective_date) AS last_date
-        FROM journals j LEFT JOIN flagged f USING (journal_id)
-        GROUP BY j.source ORDER BY journals DESC, j.source
+        SELECT source, journals, lines, total_debit, flagged_journals, manual_journals, preparers, first_date,
+               last_date
+        FROM {journal_groups(con)} WHERE grain = 'source'
+        ORDER BY journals DESC, source
     """)
 
 
 def profile_by_period(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per period: journals, lines, debits, flagged journals, and journals dated in its last three days."""
     return query_frame(con, f"""
-        WITH flagged AS ({_FLAGGED}),
-        per AS (
-            SELECT j.period_key, count(*) AS journals, sum(j.line_count) AS lines, sum(j.total_debit) AS total_debit,
-                   count(f.journal_id) AS flagged_journals, count(*) FILTER (WHERE j.is_manual) AS manual_journals,
-                   count(*) FILTER (WHERE j.effective_date > j.period_end - 3) AS last_3_days
-            FROM journals j LEFT JOIN flagged f USING (journal_id)
-            GROUP BY j.period_key
-        )
-        SELECT per.period_key AS period, p.period_start, p.period_end, p.closed_at, per.journals, per.lines,
-               per.total_debit, per.flagged_journals, per.manual_journals, per.last_3_days
-        FROM per LEFT JOIN periods p USING (period_key)
-        ORDER BY p.period_start NULLS LAST, per.period_key
+        SELECT g.period_key AS period, p.period_start, p.period_end, p.closed_at, g.journals, g.lines,
+               g.total_debit, g.flagged_journals, g.manual_journals, g.last_3_days
+        FROM {journal_groups(con)} g LEFT JOIN periods p USING (period_key)
+        WHERE g.grain = 'period'
+        ORDER BY p.period_start NULLS LAST, g.period_key
     """)
 
 
@@ -311,20 +325,20 @@ def entries_around_period_ends(con: duckdb.DuckDBPyConnection, days: int = 7, pe
     Returns the windows (oldest first) and how many period ends the ledger has in all.
     """
     rows = con.execute(f"""
-        WITH flagged AS ({_FLAGGED}),
+        WITH groups AS (SELECT * FROM {journal_groups(con)}),
+        days AS (SELECT * FROM groups WHERE grain = 'day'),
         ends AS (
             SELECT period_key, period_end FROM periods
             WHERE NOT is_adjustment AND period_end IS NOT NULL
-              AND period_key IN (SELECT period_key FROM journals)
+              AND period_key IN (SELECT period_key FROM groups WHERE grain = 'period')
         ),
         latest AS (SELECT * FROM ends ORDER BY period_end DESC LIMIT $periods),
         offsets AS (SELECT range AS d FROM range(-$days, $days + 1))
-        SELECT e.period_key, e.period_end, o.d, count(j.journal_id), count(f.journal_id),
+        SELECT e.period_key, e.period_end, o.d, coalesce(g.journals, 0), coalesce(g.flagged_journals, 0),
                (SELECT count(*) FROM ends)
         FROM latest e CROSS JOIN offsets o
-        LEFT JOIN journals j ON j.effective_date = e.period_end + CAST(o.d AS INTEGER)
-        LEFT JOIN flagged f ON f.journal_id = j.journal_id
-        GROUP BY ALL ORDER BY e.period_end, o.d
+        LEFT JOIN days g ON g.effective_date = e.period_end + CAST(o.d AS INTEGER)
+        ORDER BY e.period_end, o.d
     """, {"days": days, "periods": periods}).fetchall()
     windows: dict[str, list] = {}
     for period, end, offset, journals, flagged, _ in rows:
@@ -420,30 +434,20 @@ def anomaly_histogram(con: duckdb.DuckDBPyConnection, top: int, bins: int = 30) 
 def hits_by_user(con: duckdb.DuckDBPyConnection, limit: int = 15) -> tuple[list[dict], int]:
     """Preparers with the most flagged journals (and their journal totals); and how many users have any."""
     rows = con.execute(f"""
-        WITH flagged AS ({_FLAGGED})
-        SELECT j.entered_by, count(*) AS journals, count(f.journal_id) AS flagged
-        FROM journals j LEFT JOIN flagged f USING (journal_id)
-        GROUP BY j.entered_by HAVING count(f.journal_id) > 0
-        ORDER BY flagged DESC, journals DESC, j.entered_by
+        SELECT entered_by, journals, flagged_journals FROM {journal_groups(con)}
+        WHERE grain = 'user' AND flagged_journals > 0
+        ORDER BY flagged_journals DESC, journals DESC, entered_by
     """).fetchall()
     return [dict(zip(("user", "journals", "flagged"), r)) for r in rows[:limit]], len(rows)
 
 
 def hits_by_period(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Per period: flagged journals by their highest severity (high, medium, low), and all journals."""
-    rows = con.execute("""
-        WITH worst AS (
-            SELECT journal_id, max(list_position(['low', 'medium', 'high'], severity)) AS level
-            FROM findings WHERE NOT suppressed AND severity <> 'info' AND journal_id IS NOT NULL
-            GROUP BY journal_id
-        )
-        SELECT j.period_key, min(j.period_start) AS start, count(*) AS journals,
-               count(*) FILTER (WHERE w.level = 3), count(*) FILTER (WHERE w.level = 2),
-               count(*) FILTER (WHERE w.level = 1)
-        FROM journals j LEFT JOIN worst w USING (journal_id)
-        GROUP BY j.period_key ORDER BY start NULLS LAST, j.period_key
+    rows = con.execute(f"""
+        SELECT period_key, journals, high, medium, low FROM {journal_groups(con)} WHERE grain = 'period'
+        ORDER BY period_start NULLS LAST, period_key
     """).fetchall()
-    return [{"period": p, "journals": n, "high": h, "medium": m, "low": lo} for p, _, n, h, m, lo in rows]
+    return [{"period": p, "journals": n, "high": h, "medium": m, "low": lo} for p, n, h, m, lo in rows]
 
 
 def completeness_details(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple[str, str, int, pl.DataFrame]]:

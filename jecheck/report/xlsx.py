@@ -28,7 +28,7 @@ import polars as pl
 import xlsxwriter
 
 from . import summary
-from .files import atomic_path, looks_like_formula
+from .files import FORMULA_PREFIXES, atomic_path, looks_like_formula
 
 ROW_CAP = 1_000  # findings per rule sheet
 RULE_ROWS_TOTAL = 5_000  # findings across all rule sheets, however many rules hit
@@ -79,7 +79,7 @@ def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: i
     limits = _rule_row_limits([r for r in rules if r.id in sheet_names], listed, row_cap, rule_rows_total)
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {
-            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
         })
         book.set_properties({"title": "jecheck workpaper", "comments": f"jecheck {result.version}"})
@@ -87,9 +87,14 @@ def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: i
         _summary_sheet(_Sheet(book, "Summary", formats), result, rules, sheet_names)
         _review_sheet(_Sheet(book, "Review", formats), result, review_cap)
         shown = summary.findings_by_rule(con, limits)
-        for rule in rules:
-            if rule.id in sheet_names:
-                _rule_sheet(_Sheet(book, sheet_names[rule.id], formats), rule, listed[rule.id], shown[rule.id])
+        columns = shown.drop("rule_id", "evidence")
+        ready = _excel_ready(columns, [_kind(columns.schema[n]) for n in columns.columns])  # once for all sheets
+        start = 0
+        for rule_id, rows in shown.group_by("rule_id", maintain_order=True).len().iter_rows():
+            rule = next(r for r in rules if r.id == rule_id)
+            _rule_sheet(_Sheet(book, sheet_names[rule_id], formats), rule, listed[rule_id],
+                        shown.slice(start, rows), ready.slice(start, rows))
+            start += rows
         _completeness_sheet(_Sheet(book, "Completeness", formats), result, listing_cap)
         _profile_sheet(_Sheet(book, "Profile", formats), con, listing_cap)
         _provenance_sheet(_Sheet(book, PROVENANCE_SHEET, formats), result, rules, listing_cap)
@@ -244,9 +249,10 @@ class _Sheet:
 
     def frame(self, frame: pl.DataFrame, *, extra_headers: tuple[str, ...] = (),
               extra_cells: list[list[tuple[object, str]]] | None = None, filter_and_freeze: bool = False,
-              freeze_cols: int = 0) -> tuple[int, int]:
+              freeze_cols: int = 0, ready: pl.DataFrame | None = None) -> tuple[int, int]:
         """Write a frame as a table with a header row, plus extra columns given cell by cell
         (`extra_cells[i]` holds (value, kind) pairs for row i); return (header row, last row).
+        `ready` is `_excel_ready(frame)` when the caller made it already.
 
         Each column is made ready for Excel in one vectorised step (text made inert and cut to Excel's
         limit, amounts as doubles, dates as Excel serial numbers), so the row loop only hands values over.
@@ -255,7 +261,8 @@ class _Sheet:
         header_row = self.header([_label(n) for n in names] + list(extra_headers),
                                  names + list(extra_headers))
         kinds = [_kind(frame.schema[n]) for n in names]
-        ready = _excel_ready(frame, kinds)
+        if ready is None:
+            ready = _excel_ready(frame, kinds)
         columns = [self._column(i, kind, frame.get_column(n), ready) for i, (n, kind) in enumerate(zip(names, kinds))]
         for i in range(frame.height):
             row = self.row
@@ -312,7 +319,7 @@ def _excel_ready(frame: pl.DataFrame, kinds: list[str]) -> pl.DataFrame:
             cut = text.str.slice(0, MAX_CELL_TEXT - 20) + " ... (truncated)"
             exprs += [pl.when(text.str.len_chars() > MAX_CELL_TEXT).then(cut).when(text == "").then(None)
                       .otherwise(text).alias(f"v{i}"),
-                      text.str.contains(r"^[=+\-@\t\r]").fill_null(False).alias(f"x{i}")]
+                      text.str.slice(0, 1).is_in(FORMULA_PREFIXES).fill_null(False).alias(f"x{i}")]
         elif kind == "amount":
             exprs.append(col.cast(pl.Float64).alias(f"v{i}"))
         elif kind == "score":
@@ -486,7 +493,9 @@ def _review_sheet(sheet: _Sheet, result, review_cap: int) -> None:
         })
 
 
-def _rule_sheet(sheet: _Sheet, rule: summary.RuleRow, total: int, frame: pl.DataFrame) -> None:
+def _rule_sheet(sheet: _Sheet, rule: summary.RuleRow, total: int, frame: pl.DataFrame, ready: pl.DataFrame
+                ) -> None:
+    """One rule's sheet: what the rule tests, then its findings (`frame`; `ready` as `_excel_ready` gives it)."""
     sheet.title(f"{rule.id}  {rule.title}")
     sheet.note(f"Severity {rule.severity} ({summary.SEVERITY_MEANING.get(rule.severity, '')}); category "
                f"{rule.category}; {rule.hits:,} findings in {rule.journals:,} journals"
@@ -502,11 +511,11 @@ def _rule_sheet(sheet: _Sheet, rule: summary.RuleRow, total: int, frame: pl.Data
         sheet.note(cap)
     sheet.skip()
     evidence = [json.loads(e) if e else {} for e in frame.get_column("evidence").to_list()]
-    base = frame.drop("evidence")
+    base = frame.drop("rule_id", "evidence")
     keys = list(dict.fromkeys(k for item in evidence for k in item if k not in base.columns))
     cells = [[_evidence_value(item.get(k)) for k in keys] for item in evidence]
     sheet.frame(base, extra_headers=tuple(f"Evidence: {k}" for k in keys), extra_cells=cells,
-                filter_and_freeze=True, freeze_cols=1)
+                filter_and_freeze=True, freeze_cols=1, ready=ready)
 
 
 def _evidence_value(value) -> tuple[object, str]:
