@@ -89,8 +89,12 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
     placeholder_flags = [t for t in spec.sources if kinds[t] in DATE_KINDS]
     flags = "".join(f", CAST({_v(t)} AS DATE) IN ({', '.join(f'DATE {quote_literal(d)}' for d in PLACEHOLDER_DATES)}) "
                     f"AS {quote_ident('ph_' + t)}" for t in placeholder_flags)
-    reason_sql = f"nullif(concat_ws('; ', {', '.join(r for r, _ in reasons)}), '')" if reasons else "NULL"
-    kind_sql = f"nullif(concat_ws('{KIND_SEPARATOR}', {', '.join(k for _, k in reasons)}), '')" if reasons else "NULL"
+    # Reasons are joined only on rows where some condition holds: most rows have none.
+    any_reason = " OR ".join(f"({condition})" for condition, _, _ in reasons)
+    reason_sql = (f"CASE WHEN {any_reason} THEN nullif(concat_ws('; ', {', '.join(r for _, r, _ in reasons)}), '') END"
+                  if reasons else "NULL")
+    kind_sql = (f"CASE WHEN {any_reason} THEN nullif(concat_ws('{KIND_SEPARATOR}', "
+                f"{', '.join(k for _, _, k in reasons)}), '') END" if reasons else "NULL")
     if spec.has_bad:
         reason_sql = f"coalesce(__bad, {reason_sql})"
         kind_sql = f"coalesce(__bad_kind, {kind_sql})"
@@ -279,24 +283,24 @@ def _shown(x: str, sql_type: str) -> str:
 
 def _finals(spec: StageSpec, kinds: dict[str, str], problems: dict[str, tuple[str, str | None] | None],
             cell_type: dict[str, str],
-            outputs: set[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Output column -> SQL over the checked values, and (reason, kind) SQL pairs."""
+            outputs: set[str]) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """Output column -> SQL over the checked values, and (condition, reason, kind) SQL triples."""
     sources = spec.sources
     finals: dict[str, str] = {}
-    reasons: list[tuple[str, str]] = []
+    reasons: list[tuple[str, str, str]] = []  # (condition, reason SQL, kind SQL): non-NULL when the condition holds
     for target in sources:
         if target in outputs:
             finals[target] = _v(target)
         if problems.get(target):
             problem, blank = problems[target]
             condition = f"{_v(target)} IS NULL AND {_x(target)} IS NOT NULL" + (f" AND NOT ({blank})" if blank else "")
-            reasons.append((f"CASE WHEN {condition} THEN '{target}: cannot read ' || {_shown(_x(target), cell_type[target])}"
-                            f" || ' {problem}' END",
+            reasons.append((condition, f"CASE WHEN {condition} THEN '{target}: cannot read ' || "
+                            f"{_shown(_x(target), cell_type[target])} || ' {problem}' END",
                             f"CASE WHEN {condition} THEN {quote_literal(f'{target}: cannot read a value {problem}')} END"))
     for target in spec.required_nonempty:
         if target in sources:
             condition = f"{_x(target)} IS NULL"
-            reasons.append((f"CASE WHEN {condition} THEN '{target}: empty' END",
+            reasons.append((condition, f"CASE WHEN {condition} THEN '{target}: empty' END",
                             f"CASE WHEN {condition} THEN '{target}: empty' END"))
     if spec.context is None:
         _ledger_finals(spec, finals, reasons)
@@ -311,7 +315,7 @@ def _finals(spec: StageSpec, kinds: dict[str, str], problems: dict[str, tuple[st
     return finals, reasons
 
 
-def _ledger_finals(spec: StageSpec, finals: dict[str, str], reasons: list[tuple[str, str]]) -> None:
+def _ledger_finals(spec: StageSpec, finals: dict[str, str], reasons: list[tuple[str, str, str]]) -> None:
     sources = spec.sources
     debit_codes, credit_codes = (tuple(c.upper() for c in codes) for codes in spec.dc_codes)
     indicator = f"upper({_v('dc_indicator')})" if "dc_indicator" in sources else None
@@ -326,12 +330,14 @@ def _ledger_finals(spec: StageSpec, finals: dict[str, str], reasons: list[tuple[
     if indicator and "amount" in sources:
         codes = f"debit {', '.join(debit_codes)}; credit {', '.join(credit_codes)}"
         unsigned = f"{_v('amount')} IS NOT NULL AND {_v('amount')} <> 0"
+        condition = (f"{unsigned} AND ({indicator} IS NULL OR {indicator} NOT IN "
+                     f"{parsing.in_list(debit_codes + credit_codes)})")
         reasons.append((
+            condition,
             f"CASE WHEN {unsigned} AND {indicator} IS NULL THEN 'dc_indicator: empty, so the sign of the amount is "
             f"unknown' WHEN {unsigned} AND {indicator} NOT IN {parsing.in_list(debit_codes + credit_codes)} THEN "
             f"'dc_indicator: ' || {_shown(_v('dc_indicator'), 'VARCHAR')} || {quote_literal(' is neither ' + codes)} END",
-            f"CASE WHEN {unsigned} AND ({indicator} IS NULL OR {indicator} NOT IN "
-            f"{parsing.in_list(debit_codes + credit_codes)}) THEN 'dc_indicator: not a debit or credit code' END"))
+            f"CASE WHEN {condition} THEN 'dc_indicator: not a debit or credit code' END"))
     if "reversal_indicator" not in sources and ({"reversing_flag", "reversed_flag"} & set(sources)):
         whens = "".join(f" WHEN {_v(flag)} THEN '{code}'" for flag, code in
                         (("reversing_flag", "1"), ("reversed_flag", "2")) if flag in sources)
