@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -192,3 +193,29 @@ def test_values_excel_cannot_hold_are_written_as_text(tmp_path):
     first = next(row for row in rows if row[0] == 1)
     assert first[header.index("Anomaly score")] == "nan"
     assert by_journal["J0001"][header.index("Effective date")] == "0202-01-05"
+
+
+def test_dates_and_times_read_back_as_the_ledger_has_them(scanned):
+    result, _, book = scanned
+    header, rows = rows_below_header(book["Review"], "Rank")
+    ledger = {j: (d, t) for j, d, t in result.con.execute(
+        "SELECT journal_id, effective_date, entered_at FROM journals").fetchall()}
+    assert rows
+    for row in rows:
+        effective, entered = ledger[row[header.index("Journal")]]
+        assert row[header.index("Effective date")].date() == effective
+        assert abs(row[header.index("Entered at")] - entered).total_seconds() < 0.001
+
+
+def test_an_info_rule_sheet_lists_a_sample_and_names_the_complete_list(tmp_path, monkeypatch):
+    import jecheck.report.xlsx as xlsx
+
+    monkeypatch.setattr(xlsx, "RULE_ROWS_MIN", 2)
+    result = build_result()
+    result.rules = [replace(o, severity="info") if o.id == "TXT-001" else o for o in result.rules]
+    write_workpaper(result, tmp_path / "info.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "info.xlsx")
+    assert len(rows_below_header(book["TXT-001"], "Journal")[1]) == 2
+    assert len(rows_below_header(book["CUT-001"], "Journal")[1]) == 7  # other rules are not cut to the sample
+    notes = [str(row[0]) for row in book["TXT-001"].iter_rows(values_only=True) if row[0]]
+    assert any("showing the first 2 of 5 findings; findings.json lists all 5" in n for n in notes)

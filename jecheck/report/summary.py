@@ -52,15 +52,21 @@ def has_review(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def population(con: duckdb.DuckDBPyConnection) -> dict:
-    """Lines, journals, dates, periods and totals of the loaded population."""
-    row = con.execute("""
+    """Lines, journals, dates, periods and totals of the loaded population.
+
+    Kept in table report_population (one row, computed once per connection like `journal_groups`):
+    the workpaper and the page both show it, and it takes a pass over every line.
+    """
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS report_population AS
         SELECT (SELECT count(*) FROM journals), count(*), min(effective_date), max(effective_date),
                (SELECT count(DISTINCT period_key) FROM journals),
                coalesce(sum(amount) FILTER (WHERE amount > 0), 0), coalesce(-sum(amount) FILTER (WHERE amount < 0), 0),
                count(DISTINCT entity), count(DISTINCT account), count(DISTINCT source),
                (SELECT count(*) FROM users WHERE journals_prepared > 0)
         FROM lines
-    """).fetchall()[0]
+    """)
+    row = con.execute("SELECT * FROM report_population").fetchall()[0]
     keys = ("journals", "lines", "first_date", "last_date", "periods", "total_debit", "total_credit",
             "entities", "accounts", "sources", "preparers")
     return dict(zip(keys, row))

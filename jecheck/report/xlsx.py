@@ -1,11 +1,11 @@
 """report.xlsx: the auditor's workpaper.
 
 Sheets: Summary, Review, one per rule with findings (named by rule ID), Completeness, Profile, and
-Parameters & provenance. Written with xlsxwriter in constant-memory mode (rows stream to disk).
+Parameters & provenance. Written with xlsxwriter in memory: the caps below bound its size.
 
 Sheets are for reading, so they are capped at what a reviewer can work through: the Review sheet at the
-first REVIEW_ROW_CAP journals by rank, each rule sheet at ROW_CAP findings and all of them together at
-RULE_ROWS_TOTAL, shared out most severe rule first. A capped sheet states its cap and names the file
+first REVIEW_ROW_CAP journals by rank, each rule sheet at ROW_CAP findings (an info rule's at
+RULE_ROWS_MIN) and all of them together at RULE_ROWS_TOTAL, shared out most severe rule first. A capped sheet states its cap and names the file
 holding everything (findings.json: every finding; entries.parquet: every ranked journal), so the time
 to write the workbook is bounded whatever the size of the ledger.
 
@@ -32,7 +32,7 @@ from .files import FORMULA_PREFIXES, atomic_path, looks_like_formula
 
 ROW_CAP = 1_000  # findings per rule sheet
 RULE_ROWS_TOTAL = 5_000  # findings across all rule sheets, however many rules hit
-RULE_ROWS_MIN = 100  # every rule sheet shows at least this many of its findings
+RULE_ROWS_MIN = 100  # every rule sheet shows at least this many of its findings, an info rule's at most
 REVIEW_ROW_CAP = 1_000  # ranked journals on the Review sheet
 LISTING_CAP = 10_000  # rows of the completeness, profile and suppression tables (normally far fewer)
 SUMMARY_REVIEW_ROWS = 20
@@ -104,11 +104,13 @@ def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: i
 
 def _rule_row_limits(rules: list[summary.RuleRow], listed: dict[str, int], row_cap: int, total: int
                      ) -> dict[str, int]:
-    """Rows each rule sheet may list: severe rules first take what they need from the shared total."""
+    """Rows each rule sheet may list: severe rules first take what they need from the shared total.
+    Info rules (context, no follow-up expected) show RULE_ROWS_MIN at most."""
     order = {s: i for i, s in enumerate(summary.SEVERITY_ORDER)}
     limits, remaining = {}, total
     for rule in sorted(rules, key=lambda r: (order.get(r.severity, len(order)), r.id)):
-        limits[rule.id] = min(listed[rule.id], row_cap, max(remaining, RULE_ROWS_MIN))
+        cap = RULE_ROWS_MIN if rule.severity == "info" else row_cap
+        limits[rule.id] = min(listed[rule.id], cap, max(remaining, RULE_ROWS_MIN))
         remaining -= limits[rule.id]
     return limits
 
@@ -171,7 +173,7 @@ def _kind(dtype: pl.DataType) -> str:
 
 
 class _Sheet:
-    """One worksheet written top to bottom (constant-memory mode needs rows in order)."""
+    """One worksheet written top to bottom, a row at a time."""
 
     def __init__(self, book: xlsxwriter.Workbook, name: str, formats: _Formats) -> None:
         self.ws = book.add_worksheet(name)
