@@ -72,16 +72,23 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
                    TRY_CAST(regexp_extract(period, '([0-9]+)$', 1) AS INTEGER) AS period_no
             FROM ctx_tb
         ),
-        activity AS (
+        line_activity AS (
             SELECT l.account, coalesce(l.entity, j.entity) AS entity,
                    coalesce(l.fiscal_year, j.period_fiscal_year) AS fiscal_year,
-                   coalesce(TRY_CAST(regexp_extract(l.period, '([0-9]+)$', 1) AS INTEGER), p.period_number)
-                       AS period_no,
-                   sum(l.amount) AS activity
+                   l.period AS line_period, j.period_key, sum(l.amount) AS activity
             FROM lines l
             JOIN journals j ON j.journal_id = l.journal_id
-            LEFT JOIN periods p ON p.period_key = j.period_key
             WHERE {str(have_tb).lower()}
+            GROUP BY ALL
+        ),
+        activity AS (
+            -- period labels are parsed once per group, not once per line
+            SELECT a.account, a.entity, a.fiscal_year,
+                   coalesce(TRY_CAST(regexp_extract(a.line_period, '([0-9]+)$', 1) AS INTEGER), p.period_number)
+                       AS period_no,
+                   sum(a.activity) AS activity
+            FROM line_activity a
+            LEFT JOIN periods p ON p.period_key = a.period_key
             GROUP BY ALL
         ),
         rolled AS (
@@ -117,31 +124,52 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
             SELECT journal_id,
                    CASE WHEN upper(dc_indicator) IN ({_sql_list(DEBIT_CODES)}) THEN 'D'
                         WHEN upper(dc_indicator) IN ({_sql_list(CREDIT_CODES)}) THEN 'C' END AS dc_indicator,
-                   sum(total) AS system_total
-            FROM ctx_control_totals GROUP BY ALL
+                   total
+            FROM ctx_control_totals
         ),
-        extract AS (
-            SELECT journal_id, 'D' AS dc_indicator, total_debit AS extract_total FROM journals WHERE total_debit <> 0
-            UNION ALL
-            SELECT journal_id, 'C', total_credit FROM journals WHERE total_credit <> 0
+        per_journal AS (
+            -- One pass over both sides, one row per journal: which side holds it, and its totals
+            -- per debit/credit indicator (an indicator neither debit nor credit is its own side).
+            SELECT journal_id, bool_or(in_extract) AS in_extract, bool_or(NOT in_extract) AS in_system,
+                   max(extract_debit) AS extract_debit, max(extract_credit) AS extract_credit,
+                   sum(total) FILTER (WHERE dc_indicator = 'D') AS system_debit,
+                   sum(total) FILTER (WHERE dc_indicator = 'C') AS system_credit,
+                   sum(total) FILTER (WHERE NOT in_extract AND dc_indicator IS NULL) AS system_other,
+                   count(*) FILTER (WHERE dc_indicator = 'D') > 0 AS logged_debit,
+                   count(*) FILTER (WHERE dc_indicator = 'C') > 0 AS logged_credit,
+                   count(*) FILTER (WHERE NOT in_extract AND dc_indicator IS NULL) > 0 AS logged_other
+            FROM (
+                SELECT journal_id, dc_indicator, total, CAST(NULL AS DECIMAL(38, 4)) AS extract_debit,
+                       CAST(NULL AS DECIMAL(38, 4)) AS extract_credit, false AS in_extract
+                FROM system
+                UNION ALL
+                SELECT journal_id, NULL, NULL, nullif(total_debit, 0), nullif(total_credit, 0), true FROM journals
+            ) both_sides
+            WHERE {str(have_control).lower()}
+            GROUP BY journal_id
         ),
         compared AS (
+            SELECT journal_id, 'D' AS dc_indicator, extract_debit AS extract_total, system_debit AS system_total,
+                   in_extract, in_system
+            FROM per_journal WHERE extract_debit IS NOT NULL OR logged_debit
+            UNION ALL
+            SELECT journal_id, 'C', extract_credit, system_credit, in_extract, in_system
+            FROM per_journal WHERE extract_credit IS NOT NULL OR logged_credit
+            UNION ALL
+            SELECT journal_id, NULL, NULL, system_other, in_extract, in_system
+            FROM per_journal WHERE logged_other
+        ),
+        judged AS (
             -- A journal is missing on a side only when that side has none of it; a zero total in the
             -- log for a side the extract lacks (or the reverse) is a match, not a difference.
-            SELECT coalesce(s.journal_id, e.journal_id) AS journal_id,
-                   coalesce(s.dc_indicator, e.dc_indicator) AS dc_indicator,
-                   e.extract_total, s.system_total,
-                   coalesce(e.extract_total, 0) - coalesce(s.system_total, 0) AS difference,
-                   CASE WHEN coalesce(s.journal_id, e.journal_id) NOT IN (SELECT journal_id FROM journals)
-                            THEN 'missing_in_extract'
-                        WHEN coalesce(s.journal_id, e.journal_id) NOT IN (SELECT journal_id FROM system)
-                            THEN 'missing_in_system'
-                        WHEN coalesce(e.extract_total, 0) <> coalesce(s.system_total, 0) THEN 'differs' END AS status
-            FROM system s FULL OUTER JOIN extract e
-              ON s.journal_id = e.journal_id AND s.dc_indicator = e.dc_indicator
-            WHERE {str(have_control).lower()}
+            SELECT journal_id, dc_indicator, extract_total, system_total,
+                   coalesce(extract_total, 0) - coalesce(system_total, 0) AS difference,
+                   CASE WHEN NOT in_extract THEN 'missing_in_extract'
+                        WHEN NOT in_system THEN 'missing_in_system'
+                        WHEN coalesce(extract_total, 0) <> coalesce(system_total, 0) THEN 'differs' END AS status
+            FROM compared
         )
-        SELECT * FROM compared WHERE status IS NOT NULL
+        SELECT * FROM judged WHERE status IS NOT NULL
     """)
 
 

@@ -107,3 +107,36 @@ def test_zero_log_total_for_a_side_the_extract_lacks_is_a_match():
                ("J2", "D", Decimal("0.3")), ("J2", "C", Decimal("0.3")), ("J5", "D", Decimal("0"))]
     con = make_db(lines, control=control)
     assert con.execute("SELECT count(*) FROM completeness_control_totals").fetchone()[0] == 0
+
+
+def test_control_totals_unknown_indicator_and_zero_total_journal():
+    """An indicator neither debit nor credit is a side of its own; a journal with no debit or credit is
+    still in the extract, so a log amount for it differs instead of being missing."""
+    lines = BALANCED + [("J5", 1, "1000", 0, "2024-02-12", None)]
+    control = [("J1", "D", Decimal("100")), ("J1", "C", Decimal("100")), ("J1", "X", Decimal("0")),
+               ("J5", "X", Decimal("5")), ("J7", "D", Decimal("7"))]
+    con = make_db(lines, control=control)
+    rows = con.execute(
+        "SELECT journal_id, dc_indicator, extract_total, system_total, difference, status "
+        "FROM completeness_control_totals ORDER BY journal_id, dc_indicator"
+    ).fetchall()
+    assert rows == [
+        ("J2", "C", Decimal("0.3"), None, Decimal("0.3"), "missing_in_system"),
+        ("J2", "D", Decimal("0.3"), None, Decimal("0.3"), "missing_in_system"),
+        ("J5", None, None, Decimal("5"), Decimal("-5"), "differs"),
+        ("J7", "D", None, Decimal("7"), Decimal("-7"), "missing_in_extract"),
+    ]
+
+
+def test_trial_balance_reads_period_labels_and_falls_back_to_the_effective_date():
+    """Line periods 'M01' and '001' both name period 1; a line without one takes its journal's period."""
+    con = make_db([("J1", 1, "1000", 10, "2024-01-15", None), ("J1", 2, "4000", -10, "2024-01-15", None),
+                   ("J2", 1, "1000", 5, "2024-01-20", None), ("J2", 2, "4000", -5, "2024-01-20", None),
+                   ("J3", 1, "1000", 1, "2024-01-25", None), ("J3", 2, "4000", -1, "2024-01-25", None)])
+    con.execute("UPDATE lines SET fiscal_year = 2024, "
+                "period = CASE journal_id WHEN 'J1' THEN 'M01' WHEN 'J2' THEN '001' END")
+    con.executemany("INSERT INTO ctx_tb VALUES (?, NULL, 2024, ?, NULL, ?, ?, 'USD')",
+                    [("1000", "01", Decimal("0"), Decimal("16")), ("4000", "01", Decimal("0"), Decimal("-15"))])
+    views.create_views(con, views.ViewOptions(country=None))
+    rows = con.execute("SELECT account, activity, difference, status FROM completeness_tb ORDER BY ALL").fetchall()
+    assert rows == [("4000", Decimal("-16"), Decimal("-1"), "differs")]
