@@ -211,10 +211,10 @@ def _medians(con: duckdb.DuckDBPyConnection, names: list[str]) -> np.ndarray:
 
 def _matrix(table: pa.Table | pa.RecordBatch, names: list[str], medians: np.ndarray) -> np.ndarray:
     """Feature matrix (float32, rows C-contiguous), a missing value replaced by the feature's median."""
-    X = np.empty((table.num_rows, len(names)), dtype=np.float32)
+    columns = np.empty((len(names), table.num_rows), dtype=np.float32)  # one contiguous write per column
     for i, (name, median) in enumerate(zip(names, medians)):
-        X[:, i] = pc.fill_null(table.column(f"f_{name}"), pa.scalar(median, pa.float32())).to_numpy()
-    return X
+        columns[i] = pc.fill_null(table.column(f"f_{name}"), pa.scalar(median, pa.float32())).to_numpy()
+    return np.ascontiguousarray(columns.T)
 
 
 def _missing(table: pa.Table, names: list[str]) -> np.ndarray:
@@ -240,14 +240,17 @@ def _fit_matrix(con: duckdb.DuckDBPyConnection, names: list[str], medians: np.nd
 
 def _score_all(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names: list[str],
                medians: np.ndarray) -> None:
-    """Stream the journals under review from DuckDB and create `model_scored(jkey, anomaly_score)`."""
+    """Stream the journals under review from DuckDB; create `model_scored(jkey, anomaly_score, percentile)`."""
     reader = con.sql(f"SELECT jkey, {_feature_columns(names)} FROM model_features WHERE in_scope").to_arrow_reader(
         CHUNK_ROWS)
     keys, scores = [], []
     for batch in reader:
         keys.append(batch.column("jkey"))
-        scores.append(pa.array(forest_mod.anomaly_scores(forest, _matrix(batch, names, medians))))
-    scored = pa.table({"jkey": pa.chunked_array(keys, pa.int64()), "anomaly_score": pa.chunked_array(scores, pa.float64())})
+        scores.append(forest_mod.anomaly_scores(forest, _matrix(batch, names, medians)))
+    anomaly = np.concatenate(scores) if scores else np.empty(0)
+    # cume_dist: the share of journals scoring at most as high
+    percentile = 100.0 * (np.searchsorted(np.sort(anomaly), anomaly, side="right") / max(len(anomaly), 1))
+    scored = pa.table({"jkey": pa.chunked_array(keys, pa.int64()), "anomaly_score": anomaly, "percentile": percentile})
     _create_from_arrow(con, "model_scored", scored)
 
 
@@ -315,7 +318,7 @@ def _create_scores(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     reasons = ", ".join(f"r.reason_{k}" for k in range(1, REASONS_PER_ENTRY + 1))
     con.execute(f"""
         CREATE OR REPLACE TABLE scores AS
-        SELECT j.journal_id, s.anomaly_score, 100.0 * cume_dist() OVER (ORDER BY s.anomaly_score) AS percentile,
+        SELECT j.journal_id, s.anomaly_score, s.percentile,
                CASE WHEN r.jkey IS NULL THEN CAST([] AS VARCHAR[])
                     ELSE [x FOR x IN [{reasons}] IF x IS NOT NULL] END AS reasons
         FROM model_scored s JOIN model_journals j ON j.jkey = s.jkey LEFT JOIN model_reasons r ON r.jkey = s.jkey

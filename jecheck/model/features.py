@@ -105,8 +105,15 @@ def available(feature: Feature, column_counts: dict[str, int]) -> str | None:
     return None
 
 
-def _rarity(others: str) -> str:
-    return f"log10(greatest(1.0, (SELECT common FROM model_reference_size) / ({others} + 1.0)))"
+def _rarity(others: str, common: str) -> str:
+    """Decades by which a value `others` reference journals share is rarer than a common one (see above)."""
+    return f"log10(greatest(1.0, {common} / ({others} + 1.0)))"
+
+
+def _common(con: duckdb.DuckDBPyConnection) -> str:
+    """The count that makes a value common, as a typed literal: constants, not subqueries, in per-row SQL."""
+    value, kind = con.execute("SELECT CAST(common AS VARCHAR), typeof(common) FROM model_reference_size").fetchall()[0]
+    return f"CAST('{value}' AS {kind})"
 
 
 def _trailing_zeros(cents: str, most: int = 12) -> str:
@@ -114,15 +121,16 @@ def _trailing_zeros(cents: str, most: int = 12) -> str:
     return f"CASE WHEN {cents} = 0 THEN NULL {whens} ELSE 0 END"
 
 
+_DESCRIPTION = "trim(coalesce(j.header_description, j.first_line_description, ''))"
 # Columns of `journals` the model reads, and values derived from them once per journal.
 JOURNAL_COLUMNS = ("journal_id", "entered_by", "source", "entered_at", "effective_date", "approved_at", "period_key",
-                   "period_end", "total_debit", "total_credit", "line_count", "account_count", "is_manual",
-                   "header_description", "first_line_description")
+                   "period_end", "total_debit", "total_credit", "line_count", "account_count", "is_manual")
 _JOURNAL_DERIVED = {
     "total": "greatest(j.total_debit, j.total_credit)",
     "zeros": _trailing_zeros("TRY_CAST(round(greatest(j.total_debit, j.total_credit) * 100) AS BIGINT)"),
     "weekday": "dayname(coalesce(j.entered_at, j.effective_date))",  # the weekday-hour slot of entry
     "hour": "hour(j.entered_at)",
+    "description_chars": f"length({_DESCRIPTION})",
 }
 
 
@@ -142,7 +150,7 @@ _NUMERIC = {
     "entry_lag_days": "CAST(date_diff('day', j.effective_date, CAST(j.entered_at AS DATE)) AS DOUBLE)",
     "approval_lag_days": "epoch(j.approved_at - j.entered_at) / 86400.0",
     "roundness": "CAST(j.zeros AS DOUBLE)",
-    "description_length": "CAST(length(trim(coalesce(j.header_description, j.first_line_description, ''))) AS DOUBLE)",
+    "description_length": "CAST(j.description_chars AS DOUBLE)",
 }
 
 def numeric(feature: str) -> str:
@@ -165,8 +173,9 @@ def _matches(alias: str, keys: dict[str, str], source: str) -> str:
     return " AND ".join(f'{alias}."{k}" IS NOT DISTINCT FROM {source}.{expr}' for k, expr in keys.items())
 
 
-def _base(name: str) -> str:
-    return f"(SELECT count(*) + 1 FROM model_values_{name})"
+def _base(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """More than the largest rank in `model_values_<name>`: codes are others * base + rank."""
+    return con.execute(f"SELECT count(*) + 1 FROM model_values_{name}").fetchall()[0][0]
 
 
 def _create_values(con: duckdb.DuckDBPyConnection, name: str, keys: dict[str, str], source: str,
@@ -182,13 +191,13 @@ def _create_values(con: duckdb.DuckDBPyConnection, name: str, keys: dict[str, st
     """)
 
 
-def _code(name: str, source: str) -> str:
+def _code(con: duckdb.DuckDBPyConnection, name: str, source: str) -> str:
     """Per row of `source` joined to values `v_<name>`: (others sharing the value) * base + rank.
 
     The smallest code of a journal is its rarest value, ties broken by value order; code // base is how
     many other reference journals share it and code % base finds the value again.
     """
-    return f"(v_{name}.n - CAST({source}.in_fit AS INTEGER)) * {_base(name)} + v_{name}.rk"
+    return f"(v_{name}.n - CAST({source}.in_fit AS INTEGER)) * {_base(con, name)} + v_{name}.rk"
 
 
 # Line-level rarities: feature -> (source table, its keys)
@@ -230,7 +239,7 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _keywords(has_line_descriptions: bool) -> str:
+def _keywords(has_line_descriptions: bool, common: str) -> str:
     """Journals with warning words: regular expressions run once per distinct text, then joined back."""
     any_keyword = _sql_literal("|".join(f"(?:{pattern})" for _, pattern in KEYWORDS))
     labels = ", ".join(f"CASE WHEN regexp_matches(t, {_sql_literal(p)}) THEN {_sql_literal(k)} END"
@@ -241,7 +250,7 @@ def _keywords(has_line_descriptions: bool) -> str:
             FROM lines l JOIN hit_texts h ON h.txt = l.line_description
             JOIN model_journals j ON j.journal_id = l.journal_id
     """ if has_line_descriptions else ""
-    distinct_texts = "SELECT header_description AS txt FROM model_journals" + (
+    distinct_texts = "SELECT header_description AS txt FROM journals" + (
         " UNION SELECT line_description FROM lines" if has_line_descriptions else "")
     return f"""
         WITH hit_texts AS (
@@ -251,8 +260,9 @@ def _keywords(has_line_descriptions: bool) -> str:
                 WHERE regexp_matches(t, {any_keyword})
             ) WHERE keyword IS NOT NULL
         ), hit_journals AS (
-            SELECT j.jkey, j.in_fit, j.header_description AS txt
-            FROM model_journals j JOIN hit_texts h ON h.txt = j.header_description
+            SELECT j.jkey, j.in_fit, jj.header_description AS txt
+            FROM journals jj JOIN hit_texts h ON h.txt = jj.header_description
+            JOIN model_journals j ON j.journal_id = jj.journal_id
             {line_texts}
         ), hits AS (
             SELECT DISTINCT j.jkey, j.in_fit, h.keyword FROM hit_journals j JOIN hit_texts h ON h.txt = j.txt
@@ -266,7 +276,7 @@ def _keywords(has_line_descriptions: bool) -> str:
             GROUP BY h.jkey
         )
         SELECT p.jkey, p.keywords AS keyword_rarity__keywords, p.rarest.keyword AS keyword_rarity__keyword,
-               p.rarest.others AS keyword_rarity__others, {_rarity("p.rarest.others")} AS f_keyword_rarity
+               p.rarest.others AS keyword_rarity__others, {_rarity("p.rarest.others", common)} AS f_keyword_rarity
         FROM per_journal p
     """
 
@@ -284,6 +294,7 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
         SELECT n, greatest({COMMON_MIN_JOURNALS}, n * {COMMON_SHARE}) AS common
         FROM (SELECT count(*) FILTER (WHERE in_fit) AS n FROM model_journals)
     """)
+    common = _common(con)
     for name, keys in _JOURNAL_VALUES.items():
         _create_values(con, name, {k: k for k in keys}, "model_journals")
     con.execute("""
@@ -295,25 +306,19 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
         FROM (SELECT CAST(range AS INTEGER) AS zeros FROM range(0, 13)) levels LEFT JOIN round_counts USING (zeros)
     """)
     segments = [s for s in SEGMENTS if column_counts.get(s, 0)]
-    # One pass over the lines: net amount per journal, account and segment values.
-    keys = "j.jkey, j.in_fit, j.entered_by, l.account" + "".join(f", l.{s}" for s in segments)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE model_line_keys AS
-        SELECT {keys}, sum(l.amount) AS net
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE model_journal_accounts AS  -- net amount per journal and account
+        SELECT j.jkey, j.in_fit, j.entered_by, l.account, sum(l.amount) AS net
         FROM lines l JOIN model_journals j ON j.journal_id = l.journal_id
         GROUP BY ALL
     """)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE model_journal_accounts AS
-        SELECT jkey, in_fit, entered_by, account, sum(net) AS net FROM model_line_keys GROUP BY ALL
-    """ if segments else "ALTER TABLE model_line_keys RENAME TO model_journal_accounts")
     _create_values(con, "account", _ACCOUNT_KEYS, "model_journal_accounts",
                    extra=", median(abs(net)) FILTER (WHERE in_fit AND net <> 0) AS median_amount")
     _create_values(con, "preparer_account", _PREPARER_ACCOUNT_KEYS, "model_journal_accounts")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_part_accounts AS
-        SELECT a.jkey, min({_code("account", "a")}) AS account_code,
-               min({_code("preparer_account", "a")}) AS preparer_account_code,
+        SELECT a.jkey, min({_code(con, "account", "a")}) AS account_code,
+               min({_code(con, "preparer_account", "a")}) AS preparer_account_code,
                -- the account whose net amount is the most times its median (ties: account order)
                max(struct_pack(ratio := CAST(abs(a.net) AS DOUBLE) / CAST(v_account.median_amount AS DOUBLE),
                                rk := v_account.rk, amount := abs(a.net)))
@@ -329,23 +334,26 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
     _create_values(con, "account_pair", _PAIR_KEYS, "model_pairs")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_part_pairs AS
-        SELECT p.jkey, min({_code("account_pair", "p")}) AS account_pair_code
+        SELECT p.jkey, min({_code(con, "account_pair", "p")}) AS account_pair_code
         FROM model_pairs p JOIN model_values_account_pair v_account_pair ON {_matches("v_account_pair", _PAIR_KEYS, "p")}
         GROUP BY p.jkey
     """)
     con.execute("DROP TABLE model_pairs")
     parts = ["accounts", "pairs"]
     if segments:
-        con.execute("CREATE OR REPLACE TEMP TABLE model_segments AS " + " UNION ALL ".join(
-            f"SELECT DISTINCT jkey, in_fit, account, '{s}' AS segment, {s} AS value FROM model_line_keys "
-            f"WHERE {s} IS NOT NULL" for s in segments))
-        con.execute("DROP TABLE model_line_keys")
+        values = " UNION ALL ".join(f"SELECT journal_id, account, '{s}' AS segment, {s} AS value FROM lines "
+                                    f"WHERE {s} IS NOT NULL" for s in segments)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE model_segments AS  -- each journal's segment values, per account
+            SELECT DISTINCT j.jkey, j.in_fit, v.account, v.segment, v.value
+            FROM ({values}) v JOIN model_journals j ON j.journal_id = v.journal_id
+        """)
         _create_values(con, "segment", _SEGMENT_KEYS, "model_segments")
         _create_values(con, "segment_account", _SEGMENT_ACCOUNT_KEYS, "model_segments")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE model_part_segments AS
-            SELECT s.jkey, min({_code("segment", "s")}) AS segment_code,
-                   min({_code("segment_account", "s")}) AS segment_account_code
+            SELECT s.jkey, min({_code(con, "segment", "s")}) AS segment_code,
+                   min({_code(con, "segment_account", "s")}) AS segment_account_code
             FROM model_segments s
             JOIN model_values_segment v_segment ON {_matches("v_segment", _SEGMENT_KEYS, "s")}
             JOIN model_values_segment_account v_segment_account
@@ -356,10 +364,10 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
         parts.append("segments")
     if any(column_counts.get(c, 0) for c in _DESCRIPTIONS):
         con.execute("CREATE OR REPLACE TEMP TABLE model_part_keywords AS "
-                    + _keywords(bool(column_counts.get("line_description", 0))))
+                    + _keywords(bool(column_counts.get("line_description", 0)), common))
         parts.append("keywords")
     columns = [f"CAST({expr} AS FLOAT) AS f_{name}" for name, expr in _NUMERIC.items()]
-    columns += [f"CAST({_rarity(f'v_{name}.n - CAST(j.in_fit AS INTEGER)')} AS FLOAT) AS f_{feature}"
+    columns += [f"CAST({_rarity(f'v_{name}.n - CAST(j.in_fit AS INTEGER)', common)} AS FLOAT) AS f_{feature}"
                 for feature, name in (("preparer_rarity", "preparer"), ("source_rarity", "source"),
                                       ("entry_time_rarity", "slot"))]
     coded = {"account_rarity": ("accounts", "account_code", "account"),
@@ -367,7 +375,7 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
              "account_pair_rarity": ("pairs", "account_pair_code", "account_pair"),
              "segment_rarity": ("segments", "segment_code", "segment"),
              "segment_account_rarity": ("segments", "segment_account_code", "segment_account")}
-    columns += [f"CAST(CASE WHEN p_{part}.{code} IS NOT NULL THEN {_rarity(f'p_{part}.{code} // {_base(values)}')} END "
+    columns += [f"CAST(CASE WHEN p_{part}.{code} IS NOT NULL THEN {_rarity(f'p_{part}.{code} // {_base(con, values)}', common)} END "
                 f"AS FLOAT) AS f_{feature}"  # greatest() would turn a NULL into a rarity of 0
                 for feature, (part, code, values) in coded.items() if part in parts]
     columns.append("CAST(log10(p_accounts.amount_top.ratio) AS FLOAT) AS f_amount_vs_account")
@@ -396,8 +404,9 @@ def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
 
     def decoded(part: str, code: str, values: str) -> tuple[str, str]:
         """Join of a values table to a journal's code, and the others count it encodes."""
-        return (f"LEFT JOIN model_values_{values} x_{values} ON x_{values}.rk = p_{part}.{code} % {_base(values)}",
-                f"p_{part}.{code} // {_base(values)}")
+        base = _base(con, values)
+        return (f"LEFT JOIN model_values_{values} x_{values} ON x_{values}.rk = p_{part}.{code} % {base}",
+                f"p_{part}.{code} // {base}")
 
     columns = [f"{expr} AS f_{name}" for name, expr in _NUMERIC.items()]
     columns += [
@@ -406,7 +415,7 @@ def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
         "j.period_key AS days_to_period_end__period", "j.period_end AS days_to_period_end__period_end",
         "j.entered_at IS NOT NULL AS days_to_period_end__entered", "j.effective_date AS entry_lag_days__effective_date",
         "v_roundness.n - CAST(j.in_fit AND j.zeros IS NOT NULL AS INTEGER) AS roundness__as_round",
-        "trim(coalesce(j.header_description, j.first_line_description, '')) AS description_length__text",
+        f"{_DESCRIPTION.replace('j.', 'jj.')} AS description_length__text",
         f"j.entered_by AS preparer_rarity__value, {others('preparer')} AS preparer_rarity__others",
         f"j.source AS source_rarity__value, {others('source')} AS source_rarity__others",
         "j.entered_at AS entry_time_rarity__entered_at, j.weekday AS entry_time_rarity__weekday",
@@ -441,5 +450,6 @@ def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
         SELECT j.jkey, j.in_fit, f.* EXCLUDE (jkey, journal_id, in_fit, in_scope, {", ".join(f"f_{n}" for n in _NUMERIC)}),
                {", ".join(columns)}
         FROM model_explain e JOIN model_journals j ON j.jkey = e.jkey JOIN model_features f ON f.jkey = e.jkey
+        JOIN journals jj ON jj.journal_id = j.journal_id
         {" ".join(joins)}
     """)
