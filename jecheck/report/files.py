@@ -44,10 +44,11 @@ def check_out_dir(out_dir: str | Path) -> Path:
     created or written, or holds a folder under one of jecheck's output names.
     """
     out = Path(out_dir).resolve()
-    if out.exists() and not out.is_dir():
+    if os.path.exists(out) and not os.path.isdir(out):
         raise UsageError(f"--out {out_dir} is a file; give a folder for the reports")
-    existing = next(folder for folder in (out, *out.parents) if folder.exists())
-    if not existing.is_dir():
+    # os.path, unlike Path, answers False instead of raising for a folder this user may not look into.
+    existing = next(folder for folder in (out, *out.parents) if os.path.exists(folder))
+    if not os.path.isdir(existing):
         raise UsageError(f"--out {out_dir} cannot be created because {existing} is a file; give another folder")
     try:
         os.rmdir(tempfile.mkdtemp(prefix=".jecheck-probe-", dir=existing))
