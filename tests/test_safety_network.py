@@ -57,7 +57,8 @@ def run_offline(tmp_path: Path, *argv: str) -> tuple[subprocess.CompletedProcess
 
 
 def test_the_ban_catches_a_real_attempt(tmp_path):
-    process, attempts = run_offline(tmp_path, "-c", "import urllib.request; urllib.request.urlopen('http://example.com')")
+    fetch = "import urllib.request; urllib.request.urlopen('http://example.com')"
+    process, attempts = run_offline(tmp_path, "-c", fetch)
     assert process.returncode != 0
     assert "network use is forbidden" in process.stderr
     assert "socket.getaddrinfo" in attempts

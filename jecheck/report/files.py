@@ -75,7 +75,8 @@ def output_set(out_dir: str | Path) -> Iterator[Path]:
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     except OSError as exc:
-        raise UsageError(f"--out {out_dir} cannot be created ({exc.strerror}); choose a folder you can write to") from exc
+        raise UsageError(f"--out {out_dir} cannot be created ({exc.strerror}); "
+                         "choose a folder you can write to") from exc
     try:
         yield staging
         written = sorted(p.name for p in staging.iterdir())
