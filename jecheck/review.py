@@ -90,23 +90,21 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
                    list(rule_id || ': ' || coalesce(message, '') ORDER BY level DESC, rule_id) AS messages
             FROM hits GROUP BY journal_id
         ),
-        tail AS (
-            SELECT journal_id, cume_dist() OVER (ORDER BY anomaly_score DESC) AS q
-            FROM population WHERE anomaly_score IS NOT NULL
+        tail AS (  -- q: the share of scored journals at least as unusual
+            SELECT p.*, r.rules_keep, r.rule_ids, r.messages,
+                   count(*) OVER (ORDER BY p.anomaly_score DESC NULLS LAST RANGE UNBOUNDED PRECEDING)
+                       / count(p.anomaly_score) OVER () AS q
+            FROM population p LEFT JOIN rules r ON r.journal_id = p.journal_id
         ),
         risk AS (
-            SELECT p.journal_id, p.anomaly_score, p.percentile,
-                   1 - coalesce(r.rules_keep, 1.0)
-                     * (1 - $model * CASE WHEN t.q IS NULL THEN 0.0  -- least() would ignore a NULL
-                                          ELSE least(1.0, log10(1.0 / t.q) / $full_digits) END) AS risk_score,
-                   coalesce(r.rule_ids, CAST([] AS VARCHAR[])) AS rule_ids,
-                   list_concat(coalesce(r.messages[1:{RULE_REASONS}], CAST([] AS VARCHAR[])), p.reasons) AS reasons
-            FROM population p
-            LEFT JOIN rules r ON r.journal_id = p.journal_id
-            LEFT JOIN tail t ON t.journal_id = p.journal_id
+            SELECT *, 1 - coalesce(rules_keep, 1.0)
+                        * (1 - $model * CASE WHEN anomaly_score IS NULL THEN 0.0  -- least() would ignore a NULL
+                                             ELSE least(1.0, log10(1.0 / q) / $full_digits) END) AS risk_score
+            FROM tail
         )
         SELECT journal_id,
                row_number() OVER (ORDER BY risk_score DESC, anomaly_score DESC NULLS LAST, journal_id) AS rank,
-               risk_score, anomaly_score, percentile, rule_ids, reasons
+               risk_score, anomaly_score, percentile, coalesce(rule_ids, CAST([] AS VARCHAR[])) AS rule_ids,
+               CASE WHEN messages IS NULL THEN reasons ELSE list_concat(messages[1:{RULE_REASONS}], reasons) END AS reasons
         FROM risk
     """, params)

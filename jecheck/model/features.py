@@ -423,7 +423,10 @@ def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
         f"{others('weekday')} AS entry_time_rarity__weekday_others, {others('hour')} AS entry_time_rarity__hour_others",
     ]
     joins = [_journal_value_joins(), "LEFT JOIN model_values_roundness v_roundness ON v_roundness.zeros = j.zeros"]
-    joins += [f"LEFT JOIN model_part_{part} p_{part} ON p_{part}.jkey = j.jkey" for part in parts]
+    # Each large table is first cut down to the explained journals (a semi-join probing a small hash table).
+    explained = "jkey IN (SELECT jkey FROM model_explain)"
+    joins += [f"LEFT JOIN (SELECT * FROM model_part_{part} WHERE {explained}) p_{part} ON p_{part}.jkey = j.jkey"
+              for part in parts]
     evidence = {  # feature -> (part, code column, values table, {evidence name: values column})
         "account_rarity": ("accounts", "account_code", "account", {"account": "account"}),
         "preparer_account_rarity": ("accounts", "preparer_account_code", "preparer_account",
@@ -449,7 +452,10 @@ def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
         CREATE OR REPLACE TEMP TABLE model_evidence AS
         SELECT j.jkey, j.in_fit, f.* EXCLUDE (jkey, journal_id, in_fit, in_scope, {", ".join(f"f_{n}" for n in _NUMERIC)}),
                {", ".join(columns)}
-        FROM model_explain e JOIN model_journals j ON j.jkey = e.jkey JOIN model_features f ON f.jkey = e.jkey
-        JOIN journals jj ON jj.journal_id = j.journal_id
+        FROM (SELECT * FROM model_journals WHERE {explained}) j
+        JOIN (SELECT * FROM model_features WHERE {explained}) f ON f.jkey = j.jkey
+        JOIN (SELECT journal_id, header_description, first_line_description FROM journals
+              WHERE journal_id IN (SELECT journal_id FROM model_journals WHERE {explained})) jj
+            ON jj.journal_id = j.journal_id
         {" ".join(joins)}
     """)
