@@ -7,6 +7,7 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 from .files import atomic_path
 
@@ -59,17 +60,30 @@ def run_section(result) -> dict:
     }
 
 
-def findings_array_json(con) -> str:
-    """The findings as a JSON array, built by DuckDB (there can be hundreds of thousands)."""
-    return con.execute("""
-        SELECT coalesce(to_json(list(struct_pack(
-                   rule_id := rule_id, severity := severity, category := category, journal_id := journal_id,
-                   line_no := line_no, message := message, evidence := json(evidence), suppressed := suppressed,
-                   suppression := CASE WHEN suppressed THEN struct_pack(
-                       justification := suppression_justification, reviewer := suppression_reviewer) END)
-                   ORDER BY rule_id, journal_id, line_no, message)), '[]')
-        FROM findings
-    """).fetchall()[0][0]
+FINDINGS_BATCH_ROWS = 50_000
+
+
+def write_findings_array(con, out: TextIO) -> None:
+    """Write the findings as a JSON array to `out`, each built by DuckDB and streamed in batches (there
+    can be hundreds of thousands; memory holds one batch)."""
+    cursor = con.cursor()
+    try:
+        reader = cursor.sql("""
+            SELECT to_json(struct_pack(
+                       rule_id := rule_id, severity := severity, category := category, journal_id := journal_id,
+                       line_no := line_no, message := message, evidence := json(evidence), suppressed := suppressed,
+                       suppression := CASE WHEN suppressed THEN struct_pack(
+                           justification := suppression_justification, reviewer := suppression_reviewer) END))
+            FROM findings ORDER BY rule_id, journal_id, line_no, message
+        """).to_arrow_reader(FINDINGS_BATCH_ROWS)
+        separator = "["
+        for batch in reader:
+            if batch.num_rows:
+                out.write(separator + ",".join(batch.column(0).to_pylist()))
+                separator = ","
+        out.write("[]" if separator == "[" else "]")
+    finally:
+        cursor.close()
 
 
 def review_rows(con, top: int | None) -> list[dict]:
@@ -93,11 +107,10 @@ def write_findings_json(result, path: Path) -> Path:
         "rules": [rule_entry(o) for o in result.rules],
     }
     review = review_rows(result.con, result.options.top)
-    # Splice the DuckDB-built findings array in rather than round-tripping it through Python objects.
+    # Stream the DuckDB-built findings array in rather than round-tripping it through Python objects.
     text = json.dumps(head, default=_default, indent=1, ensure_ascii=False)
-    text = text[: text.rstrip().rfind("}")].rstrip()
-    text += ',\n "findings": ' + findings_array_json(result.con)
-    text += ',\n "review": ' + json.dumps(review, default=_default, ensure_ascii=False) + "\n}\n"
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
+        out.write(text[: text.rstrip().rfind("}")].rstrip() + ',\n "findings": ')
+        write_findings_array(result.con, out)
+        out.write(',\n "review": ' + json.dumps(review, default=_default, ensure_ascii=False) + "\n}\n")
     return path
