@@ -56,6 +56,7 @@ def connect(
             raise UsageError(f"--memory-limit {memory_limit} is too small for DuckDB to start; "
                              "give at least 100MB") from exc
         raise
+    con.execute("SET enable_progress_bar = false")  # jecheck draws its own progress; DuckDB's scribbles over it
     if temp_directory is None:
         weakref.finalize(con, shutil.rmtree, spill_dir, ignore_errors=True)
     _open_connections.add(con)
