@@ -66,3 +66,11 @@ def test_value_on_a_feature_constant_in_every_sample_isolates_the_entry():
     score, contribution = forest.score(fitted, odd)
     assert score[0] > inside.max()
     assert int(np.argmax(contribution[0])) == 1
+
+
+def test_scores_without_contributions_are_the_same_bits(data):
+    """Ranking every journal uses the cheaper score; it must equal the explained one, beyond-sample rows too."""
+    fitted = forest.fit(data, seed=2, n_estimators=40, max_samples=128, threads=2)
+    rng = np.random.default_rng(5)
+    X = np.vstack([np.repeat(data, 30, axis=0), (rng.normal(size=(500, 5)) * 4).astype(np.float32)])
+    assert np.array_equal(forest.anomaly_scores(fitted, X), forest.score(fitted, X)[0])
