@@ -20,7 +20,10 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from jecheck import db
+from jecheck.cli import main
 
 from safety_helpers import (ACCOUNTS, DESCRIPTIONS, USERS, Journal, ledger_rows, scan, small_ledger,
                             weekday_on_or_after, write_parquet)
@@ -125,7 +128,7 @@ def test_a_url_is_never_fetched(tmp_path):
     # As a ledger argument, and as SQL on a connection before it is locked down (the ingest's position).
     with listening_server() as (port, received):
         url = f"http://127.0.0.1:{port}/gl.parquet"
-        process, _ = run_offline(tmp_path, "-m", "jecheck", "scan", url, "--out", "out", "--quiet")
+        as_ledger = CliRunner().invoke(main, ["scan", url, "--out", str(tmp_path / "out"), "--quiet"])
         con = db.connect()
         try:
             con.execute(f"SELECT * FROM read_parquet('{url}')").fetchall()
@@ -133,6 +136,6 @@ def test_a_url_is_never_fetched(tmp_path):
             refusal = str(exc)
         else:
             refusal = ""
-    assert process.returncode == 2 and process.stderr.startswith(f"jecheck: error: {url}: ")
+    assert as_ledger.exit_code == 2 and as_ledger.stderr.startswith(f"jecheck: error: {url}: ")
     assert refusal
     assert received == []
