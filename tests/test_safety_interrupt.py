@@ -115,15 +115,10 @@ def test_ctrl_c_stops_a_slow_rule_at_once_and_is_not_a_rule_error(tmp_path):
     assert not out.exists()
 
 
-# Until jecheck/report/__init__.py writes through files.output_set (the patch in the safety report).
-NEEDS_OUTPUT_SET = pytest.mark.xfail(strict=True, reason="write_outputs not yet wired to files.output_set")
-
-
 def contents(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in out.iterdir()}
 
 
-@NEEDS_OUTPUT_SET
 def test_ctrl_c_during_a_rerun_leaves_the_earlier_run_whole_and_untouched(tmp_path):
     # The folder holds one complete run at every moment: the earlier one until the new set is whole.
     out = tmp_path / "out"
@@ -136,7 +131,6 @@ def test_ctrl_c_during_a_rerun_leaves_the_earlier_run_whole_and_untouched(tmp_pa
     assert contents(out) == earlier
 
 
-@NEEDS_OUTPUT_SET
 def test_an_interrupted_rerun_leaves_no_mix_of_earlier_and_new_files(tmp_path, monkeypatch):
     # In-process, interrupted after findings.json of the new run is written: none of it is in the folder.
     out = tmp_path / "out"

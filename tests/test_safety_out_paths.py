@@ -24,11 +24,6 @@ from jecheck.report import files
 from jecheck.report.files import OUTPUT_NAMES, check_out_dir, output_set
 
 from safety_helpers import ATTACK_RULE, Journal, ledger_rows, small_ledger, write_attack_pack, write_parquet
-
-# Until jecheck/report/__init__.py writes through files.output_set and the scan command's --out uses
-# options.OUT_FOLDER (the patch in the safety report); remove with that patch.
-NEEDS_OUTPUT_SET = pytest.mark.xfail(strict=True, reason="write_outputs/--out not yet wired to files.output_set")
-
 UNWRITABLE = Path("/proc/self")  # not writable even by root
 QUICK_SCAN = ("--select", "INT-001", "--no-model", "--quiet")
 HOSTILE_TEXT = ("../../../escaped", "/tmp/escaped-absolute", "CON", "a/b", "a\\b", "nul\x00byte", "x" * 300,
@@ -53,7 +48,6 @@ def assert_usage_error(result, *fragments: str) -> None:
 
 # --out as given by the user
 
-@NEEDS_OUTPUT_SET
 def test_out_with_dot_dot_segments_is_resolved_without_creating_the_folders_it_passes_through(tmp_path):
     ledger = small_ledger(tmp_path / "gl.parquet")
     result = scan_cli(ledger, tmp_path / "never" / ".." / "reports")
@@ -80,7 +74,6 @@ def test_out_that_is_an_existing_file_is_exit_2_naming_it_and_the_file_is_kept(t
     assert taken.read_text() == "mine"
 
 
-@NEEDS_OUTPUT_SET
 def test_out_inside_a_file_is_exit_2_naming_the_file_before_the_scan(tmp_path):
     taken = tmp_path / "notes.txt"
     taken.write_text("mine")
@@ -88,7 +81,6 @@ def test_out_inside_a_file_is_exit_2_naming_the_file_before_the_scan(tmp_path):
     assert_usage_error(result, f"{taken / 'out'} cannot be created because {taken} is a file")
 
 
-@NEEDS_OUTPUT_SET
 @pytest.mark.skipif(not UNWRITABLE.is_dir(), reason="needs Linux /proc")
 @pytest.mark.parametrize("out, verb", [(UNWRITABLE / "jecheck-out", "created"), (UNWRITABLE, "written")])
 def test_out_that_cannot_be_created_or_written_is_exit_2_before_the_scan(tmp_path, out, verb):
@@ -109,7 +101,6 @@ def test_checking_the_folder_creates_nothing(tmp_path):
     assert every_path(tmp_path) == before
 
 
-@NEEDS_OUTPUT_SET
 def test_a_folder_named_like_an_output_is_exit_2_and_left_alone(tmp_path):
     out = tmp_path / "out"
     (out / "report.html").mkdir(parents=True)
@@ -127,7 +118,6 @@ def bad_amount_ledger(path: Path) -> Path:
     return path
 
 
-@NEEDS_OUTPUT_SET
 def test_rerun_replaces_the_earlier_set_and_touches_nothing_else(tmp_path):
     out = tmp_path / "out"
     assert scan_cli(bad_amount_ledger(tmp_path / "earlier.csv"), out).exit_code == 0

@@ -11,7 +11,7 @@ import click
 
 from ..db import explain_engine_errors
 from . import main
-from .options import ledger_options, load_options_from
+from .options import OUT_FOLDER, ledger_options, load_options_from
 
 
 def _console(quiet: bool = False):
@@ -28,7 +28,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @main.command("scan")
 @click.argument("ledger", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @ledger_options
-@click.option("--out", "out_dir", default="jecheck-out", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", default="jecheck-out", show_default=True, type=OUT_FOLDER,
               help="Folder for findings.json, entries.parquet and the reports.")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="An extra rule pack folder (repeatable).")
@@ -62,8 +62,10 @@ def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, 
     from ..report import write_outputs
     from ..report.progress import scan_progress
     from ..report.terminal import print_scan_summary, scan_summary_dict
-    from ..model import parse_baseline
     from ..scan import ScanOptions, run_scan
+
+    if baseline:
+        from ..model import parse_baseline  # imports scikit-learn: only when asked for
 
     options = ScanOptions(
         load=load_options_from(ledger, ledger_kwargs), out_dir=out_dir, rules_dirs=tuple(rules_dirs),

@@ -1,7 +1,8 @@
 """Outputs of a scan: findings.json, entries.parquet, rejects.csv, report.xlsx and report.html.
 
-Every file is written to a temporary name in the output folder and renamed into place when complete,
-so an interrupted run never leaves a file that looks finished.
+The files are written into a private folder inside the output folder and moved into place together
+when all are complete (`files.output_set`), so an interrupted run leaves the earlier run's set as it was
+and never a file that looks finished but is not.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..db import table_exists
-from ..errors import UsageError
-from .files import atomic_path
+from .files import atomic_path, output_set
 from .findings_json import write_findings_json
 from .html import write_html_report
 from .tables import write_entries_parquet, write_rejects_csv
@@ -26,17 +26,14 @@ def write_outputs(result, out_dir: str | Path, progress: Callable[[str], None] |
 
     `progress`, if given, is called with "report" before the first file is written.
     """
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file; give a folder for the reports")
-    out.mkdir(parents=True, exist_ok=True)
-    if progress:
-        progress("report")
-    written = [write_findings_json(result, out / "findings.json")]
-    if table_exists(result.con, "review"):
-        written.append(write_entries_parquet(result.con, out / "entries.parquet"))
-    if result.ingest.rows_rejected:
-        written.append(write_rejects_csv(result.con, out / "rejects.csv"))
-    written.append(write_workpaper(result, out / "report.xlsx"))
-    written.append(write_html_report(result, out / "report.html"))
-    return written
+    with output_set(out_dir) as staging:
+        if progress:
+            progress("report")
+        written = [write_findings_json(result, staging / "findings.json")]
+        if table_exists(result.con, "review"):
+            written.append(write_entries_parquet(result.con, staging / "entries.parquet"))
+        if result.ingest.rows_rejected:
+            written.append(write_rejects_csv(result.con, staging / "rejects.csv"))
+        written.append(write_workpaper(result, staging / "report.xlsx"))
+        written.append(write_html_report(result, staging / "report.html"))
+    return [staging.parent / path.name for path in written]

@@ -20,7 +20,8 @@ from pathlib import Path
 from ..errors import UsageError
 
 # Every file a scan may write into its output folder (the output contract), and nothing else.
-OUTPUT_NAMES: tuple[str, ...] = ("findings.json", "entries.parquet", "rejects.csv", "report.xlsx", "report.html")
+OUTPUT_NAMES: tuple[str, ...] = ("findings.json", "entries.parquet", "rejects.csv", "report.xlsx", "report.html",
+                                 "timings.json")  # timings.json: written after the swap, by --profile-timings
 STAGING_PREFIX = ".jecheck-writing-"
 
 
