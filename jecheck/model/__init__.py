@@ -124,6 +124,7 @@ def score(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> ModelReport:
         _choose_explained(con, options.explain)
         _explain(con, forest, names, medians)
         feature_sql.create_evidence(con, parts)
+        _drop(con, ["model_features", *(f"model_part_{part}" for part in parts)])  # free what sentences don't read
         reason_sql.create_reference(con, baseline=options.baseline is not None)
         reason_sql.render(con, names, REASONS_PER_ENTRY)
         _create_scores(con, names)
@@ -347,8 +348,11 @@ def _create_empty_scores(con: duckdb.DuckDBPyConnection) -> None:
 
 def _drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Drop every temporary table this module made (all named model_...)."""
-    tables = con.execute(
+    _drop(con, [table for (table,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'model_')"
-    ).fetchall()
-    for (table,) in tables:
+    ).fetchall()])
+
+
+def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    for table in tables:
         con.execute(f'DROP TABLE IF EXISTS temp."{table}"')

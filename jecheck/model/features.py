@@ -17,8 +17,10 @@ distinct accounts): an isolation forest picks split features at random, so every
 dilutes the chance that the one which sets an entry apart is tried early on its path.
 
 The reference population is the one the model fits on (`in_fit`): the whole ledger, or the
-baseline periods. Each feature also keeps evidence columns (``<feature>__<what>``) that the
-reasons quote: the account, user, amount or date that made the value.
+baseline periods. The features are numbers only (FLOAT, what the forest reads); what made each
+value (the account, user, amount or date, and how many journals share it) is kept compactly (a
+value's rank in small `model_values_*` tables) and spelled out as evidence columns
+(``<feature>__<what>``) only for the journals whose reasons are put in words.
 
 Journals get an integer key (`jkey`) for the joins; nothing is ordered by it, so results never
 depend on it. Ties (two equally rare accounts) are broken by the values themselves.
