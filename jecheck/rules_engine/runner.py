@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import queue
 import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -181,6 +183,7 @@ def run_rules(
     *,
     available_columns: Iterable[str] | Mapping[str, int] | None = None,
     available_context: Iterable[str] | None = None,
+    workers: int = 2,
 ) -> list[RuleOutcome]:
     """Run every rule the config lets run; (re)create `findings`; apply suppressions.
 
@@ -200,23 +203,69 @@ def run_rules(
     context = set(views.context_present(con) if available_context is None else available_context)
 
     con.execute(FINDINGS_DDL)
-    outcomes = []
+    outcomes, runnable = [], []
     for rule in rules:
         params = config.params(rule)
         outcome = RuleOutcome(rule.id, rule.title, rule.category, config.severity(rule), "skipped",
                               params=params, pack=rule.pack.name, pack_version=rule.pack.version)
         outcome.skipped_reason = config.not_run_reason(rule) or requirement_gap(rule, columns, context)
         if outcome.skipped_reason is None:
-            start = time.perf_counter()
-            try:
-                outcome.hits = execute_rule(con, rule, params, outcome.severity)
-                outcome.status = "ran"
-            except RuleRunError as exc:
-                outcome.status, outcome.skipped_reason = "error", str(exc)
-            outcome.duration_s = round(time.perf_counter() - start, 4)
+            runnable.append((rule, outcome))
         outcomes.append(outcome)
+    _run_concurrently(con, runnable, workers)
+    # One order of findings, whichever order the rules (and their threads) produced them in.
+    con.execute("CREATE OR REPLACE TABLE findings AS SELECT * FROM findings "
+                "ORDER BY rule_id, journal_id NULLS FIRST, line_no NULLS FIRST, message, evidence")
     _apply_suppressions(con, config, outcomes)
     return outcomes
+
+
+def _run_one(con: duckdb.DuckDBPyConnection, rule: Rule, outcome: RuleOutcome) -> None:
+    start = time.perf_counter()
+    try:
+        outcome.hits = execute_rule(con, rule, outcome.params, outcome.severity)
+        outcome.status = "ran"
+    except RuleRunError as exc:
+        outcome.status, outcome.skipped_reason = "error", str(exc)
+    outcome.duration_s = round(time.perf_counter() - start, 4)
+
+
+def _run_concurrently(con: duckdb.DuckDBPyConnection, jobs: list[tuple[Rule, RuleOutcome]], workers: int) -> None:
+    """Run the rules `workers` at a time, each on a cursor of `con`; Ctrl-C interrupts them all."""
+    if workers <= 1 or len(jobs) <= 1:
+        for rule, outcome in jobs:
+            _run_one(con, rule, outcome)
+        return
+    cursors = [con.cursor() for _ in range(min(workers, len(jobs)))]
+    idle: queue.SimpleQueue = queue.SimpleQueue()
+    for cursor in cursors:
+        idle.put(cursor)
+
+    def run(rule: Rule, outcome: RuleOutcome) -> None:
+        cursor = idle.get()
+        try:
+            _run_one(cursor, rule, outcome)
+        finally:
+            idle.put(cursor)
+
+    try:
+        with ThreadPoolExecutor(len(cursors), thread_name_prefix="jecheck-rule") as pool:
+            futures = [pool.submit(run, rule, outcome) for rule, outcome in jobs]
+            try:
+                pending = set(futures)
+                while pending:  # waking now and then lets Ctrl-C reach this (main) thread
+                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                    for future in done:
+                        future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                for cursor in cursors:
+                    cursor.interrupt()
+                raise
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def _apply_suppressions(con: duckdb.DuckDBPyConnection, config: RunConfig, outcomes: list[RuleOutcome]) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
-import sqlglot
-from sqlglot import exp
 
 from .model import ALLOWED_TABLES
 
@@ -30,6 +28,9 @@ def check_sql(sql: str, *, check_portability: bool = True) -> SqlFacts:
     `check_portability` also generates the Spark SQL to prove it translates; `jecheck rules lint`
     and `rules test` do, a scan skips it (it is most of the cost of loading a pack).
     """
+    import sqlglot  # imported here: a scan of the built-in pack never needs it (see checked_sql.py)
+    from sqlglot import exp
+
     # DuckDB's parser has the last word (it runs the text); sqlglot's messages are more specific.
     try:
         duckdb_statements, duckdb_error = duckdb.extract_statements(sql), None
@@ -130,3 +131,4 @@ def _select_problem(statements: list) -> str | None:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+

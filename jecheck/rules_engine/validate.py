@@ -9,6 +9,7 @@ from typing import Any
 from ..schema import CONTEXT_TABLES, LINE_COLUMN_NAMES
 from .model import (CASE_TABLES, CATEGORIES, GRAINS, PARAM_TYPES, SEVERITIES, STATUSES, Pack, Param, Rule,
                     TestCase)
+from .checked_sql import known_facts
 from .sqlcheck import SqlProblem, check_sql
 from .yamlfile import YamlDoc, load_yaml
 
@@ -217,10 +218,13 @@ class _RuleReader:
         return params
 
     def check_sql(self, sql: str, message: str, params: dict[str, Param], grain: str) -> None:
-        try:
-            facts = check_sql(sql, check_portability=self.check_portability)
-        except SqlProblem as problem:
-            self.fail(("sql",), str(problem))
+        # A scan trusts the recorded verdict on SQL jecheck ships; lint and test always walk it.
+        facts = None if self.check_portability else known_facts(sql)
+        if facts is None:
+            try:
+                facts = check_sql(sql, check_portability=self.check_portability)
+            except SqlProblem as problem:
+                self.fail(("sql",), str(problem))
         for name in params:
             if name not in facts.parameters:
                 self.fail(("params", name), f"parameter {name} is declared but the SQL never uses ${name}")
