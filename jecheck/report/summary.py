@@ -308,7 +308,8 @@ def profile_by_account(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFra
 
 
 def account_count(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT count(DISTINCT account) FROM lines").fetchall()[0][0]
+    """Distinct accounts in the ledger (from the population figures, already counted)."""
+    return population(con)["accounts"]
 
 
 # --- chart data --------------------------------------------------------------------------------------
