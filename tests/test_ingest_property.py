@@ -28,3 +28,17 @@ def test_every_row_is_accounted_for(tmp_path, body):
     assert report.rows_read == len(body)
     seen = rows(con, "SELECT source_row FROM lines UNION ALL SELECT source_row FROM rejects ORDER BY 1")
     assert seen == [(i,) for i in range(1, len(body) + 1)]
+
+
+def test_a_lost_row_stops_the_load_even_under_python_optimize():
+    """`read = loaded + rejected` is enforced by a real check, not an assert that `python -O` strips."""
+    import subprocess
+    import sys
+
+    code = ("from jecheck.ingest.model import IngestReport\n"
+            "r = IngestReport.__new__(IngestReport)\n"
+            "r.rows_read, r.rows_loaded, r.rows_rejected = 10, 9, 0\n"
+            "r.check_counts()\n")
+    run = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "lost rows" in run.stderr and "read 10 != loaded 9 + rejected 0" in run.stderr

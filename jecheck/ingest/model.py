@@ -108,10 +108,10 @@ class IngestReport:
     context: dict[str, ContextInfo] = field(default_factory=dict)
 
     def check_counts(self) -> None:
-        """The invariant every load keeps: nothing read is lost."""
-        assert self.rows_read == self.rows_loaded + self.rows_rejected, (
-            f"ingest lost rows: read {self.rows_read} != loaded {self.rows_loaded} + rejected {self.rows_rejected}"
-        )
+        """The invariant every load keeps: nothing read is lost (checked even under `python -O`)."""
+        if self.rows_read != self.rows_loaded + self.rows_rejected:
+            raise RuntimeError(f"jecheck lost rows while loading (a bug; please report it): read {self.rows_read:,} "
+                               f"!= loaded {self.rows_loaded:,} + rejected {self.rows_rejected:,}")
 
     def summary(self) -> str:
         """One line for the terminal: `read 28,160 = loaded 28,160 + rejected 0`."""
