@@ -8,6 +8,8 @@ into `rejects`; load context files the same way; count what the report must show
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -479,10 +481,15 @@ def write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
     guard = ("CASE WHEN regexp_matches({0}, '^[=+\\-@\\t\\r]') THEN '''' || {0} ELSE {0} END AS {0}")
     columns = ", ".join(guard.format(c) if c != "source_row" else c
                         for c in ("source_file", "source_row", "reason", "raw"))
+    # Written beside the target and renamed when complete: Ctrl-C never leaves a half file that looks whole.
+    partial = Path(path).with_name(f".{Path(path).name}.partial")
     try:
         con.execute(f"COPY (SELECT {columns} FROM rejects ORDER BY source_file, source_row) "
-                    f"TO {quote_literal(str(path))} (FORMAT csv, HEADER true)")
-    except duckdb.Error as exc:
+                    f"TO {quote_literal(str(partial))} (FORMAT csv, HEADER true)")
+        os.replace(partial, path)
+    except (duckdb.Error, OSError) as exc:
         raise UsageError(f"--rejects {path}: cannot write it ({str(exc).splitlines()[0]}); "
                          "choose a writable path") from exc
+    finally:
+        partial.unlink(missing_ok=True)
     return con.execute("SELECT count(*) FROM rejects").fetchone()[0]
