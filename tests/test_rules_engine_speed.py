@@ -143,3 +143,22 @@ def test_ctrl_c_interrupts_every_rule_running_side_by_side(tmp_path, monkeypatch
     assert time.monotonic() - begun < 15  # the slow queries run for days unless interrupted
     assert con.execute("SELECT count(*) FROM journals").fetchall() == [(6,)]  # the connection is still usable
     con.close()
+
+
+@pytest.mark.parametrize("threads, rule_threads", [(1, {"MainThread"}), (2, {"jecheck-rule_0", "jecheck-rule_1"})])
+def test_rules_run_one_at_a_time_when_duckdb_may_use_one_thread(tmp_path, monkeypatch, threads, rule_threads):
+    con = db.connect(threads=threads)
+    con.execute("CREATE TABLE journals AS SELECT 'JE-' || range AS journal_id FROM range(3)")
+    pack = write_attack_pack(tmp_path / "pack", {f"ANY-00{n}": "SELECT journal_id FROM journals" for n in range(1, 9)})
+    seen: set[str] = set()
+    real_execute_rule = runner.execute_rule
+
+    def note_thread(cursor, rule, params, severity):
+        seen.add(threading.current_thread().name)
+        time.sleep(0.05)  # long enough for the second thread to take a rule
+        return real_execute_rule(cursor, rule, params, severity)
+
+    monkeypatch.setattr(runner, "execute_rule", note_thread)
+    outcomes = run_rules(con, load_rules([pack], include_builtin=False), available_columns=[], available_context=[])
+    assert [(o.status, o.hits) for o in outcomes] == [("ran", 3)] * 8
+    assert seen == rule_threads
