@@ -160,15 +160,17 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int, *, top: int | None =
     """
     where = "" if top is None else "WHERE rank <= $top OR len(rule_ids) > 0"
     params = {"limit": limit} | ({} if top is None else {"top": top})
-    # The rows are picked before the join, so the journals are probed for `limit` ids, not ranked in full.
+    # The rows are picked first and their journals found by an IN filter at the scan: cheaper than a
+    # join probing every journal.
     return query_frame(con, f"""
-        WITH r AS (SELECT * FROM review {where} ORDER BY rank LIMIT $limit)
+        WITH r AS (SELECT * FROM review {where} ORDER BY rank LIMIT $limit),
+        j AS (SELECT * FROM journals WHERE journal_id IN (SELECT journal_id FROM r))
         SELECT r.rank, r.journal_id, r.risk_score, r.anomaly_score, r.percentile,
                j.effective_date, j.period_key, j.entered_at, j.entered_by, j.approved_by, j.source,
                j.line_count, j.total_debit, j.header_description,
                array_to_string(r.rule_ids, ', ') AS rule_ids, array_to_string(r.reasons, '; ') AS reasons,
                r.reasons[1] AS first_reason, len(r.reasons) AS reason_count
-        FROM r LEFT JOIN journals j USING (journal_id)
+        FROM r LEFT JOIN j USING (journal_id)
         ORDER BY r.rank
     """, params)
 
@@ -190,11 +192,12 @@ def findings_by_rule(con: duckdb.DuckDBPyConnection, limits: dict[str, int]) -> 
                                            ORDER BY f.suppressed, f.journal_id, f.line_no, f.message) AS n
             FROM findings f JOIN caps c ON c.rule_id = f.rule_id
             QUALIFY n <= any_value(c.cap) OVER (PARTITION BY f.rule_id)
-        )
+        ),
+        j AS (SELECT * FROM journals WHERE journal_id IN (SELECT journal_id FROM picked))
         SELECT f.rule_id, f.journal_id, f.line_no, f.message, j.effective_date, j.period_key, j.entered_by,
                j.approved_by, j.source, j.total_debit, j.header_description, f.suppressed,
                f.suppression_justification, f.suppression_reviewer, f.evidence
-        FROM picked f LEFT JOIN journals j USING (journal_id)
+        FROM picked f LEFT JOIN j USING (journal_id)
         ORDER BY f.rule_id, f.n
     """, {"rules": list(limits), "caps": [int(v) for v in limits.values()]})
 
@@ -233,20 +236,31 @@ def journal_groups(con: duckdb.DuckDBPyConnection) -> str:
             SELECT journal_id, max(list_position(['low', 'medium', 'high'], severity)) AS level
             FROM findings WHERE NOT suppressed AND severity <> 'info' AND journal_id IS NOT NULL
             GROUP BY journal_id
+        ),
+        -- One plain GROUP BY over the journals to the finest grain (a few hundred thousand rows at most),
+        -- then the four groupings over that: grouping sets straight over millions of journals cost more.
+        fine AS (
+            SELECT j.entered_by, j.source, j.period_key, j.effective_date,
+                   count(*) AS journals, sum(j.line_count) AS lines, sum(j.total_debit) AS total_debit,
+                   count(w.journal_id) AS flagged_journals, count(*) FILTER (WHERE j.is_manual) AS manual_journals,
+                   count(*) FILTER (WHERE j.effective_date > j.period_end - 3) AS last_3_days,
+                   min(j.period_start) AS period_start,
+                   count(*) FILTER (WHERE w.level = 3) AS high, count(*) FILTER (WHERE w.level = 2) AS medium,
+                   count(*) FILTER (WHERE w.level = 1) AS low
+            FROM journals j LEFT JOIN worst w USING (journal_id)
+            GROUP BY ALL
         )
-        SELECT CASE WHEN GROUPING(j.entered_by) = 0 THEN 'user' WHEN GROUPING(j.source) = 0 THEN 'source'
-                    WHEN GROUPING(j.period_key) = 0 THEN 'period' ELSE 'day' END AS grain,
-               j.entered_by, j.source, j.period_key, j.effective_date,
-               count(*) AS journals, sum(j.line_count) AS lines, sum(j.total_debit) AS total_debit,
-               count(w.journal_id) AS flagged_journals, count(*) FILTER (WHERE j.is_manual) AS manual_journals,
-               count(DISTINCT j.entered_by) AS preparers,
-               min(j.effective_date) AS first_date, max(j.effective_date) AS last_date,
-               count(*) FILTER (WHERE j.effective_date > j.period_end - 3) AS last_3_days,
-               min(j.period_start) AS period_start,
-               count(*) FILTER (WHERE w.level = 3) AS high, count(*) FILTER (WHERE w.level = 2) AS medium,
-               count(*) FILTER (WHERE w.level = 1) AS low
-        FROM journals j LEFT JOIN worst w USING (journal_id)
-        GROUP BY GROUPING SETS ((j.entered_by), (j.source), (j.period_key), (j.effective_date))
+        SELECT CASE WHEN GROUPING(entered_by) = 0 THEN 'user' WHEN GROUPING(source) = 0 THEN 'source'
+                    WHEN GROUPING(period_key) = 0 THEN 'period' ELSE 'day' END AS grain,
+               entered_by, source, period_key, effective_date,
+               sum(journals) AS journals, sum(lines) AS lines, sum(total_debit) AS total_debit,
+               sum(flagged_journals) AS flagged_journals, sum(manual_journals) AS manual_journals,
+               count(DISTINCT entered_by) AS preparers,
+               min(effective_date) AS first_date, max(effective_date) AS last_date,
+               sum(last_3_days) AS last_3_days, min(period_start) AS period_start,
+               sum(high) AS high, sum(medium) AS medium, sum(low) AS low
+        FROM fine
+        GROUP BY GROUPING SETS ((entered_by), (source), (period_key), (effective_date))
     """)
     return _GROUPS_TABLE
 
