@@ -7,6 +7,7 @@ findings and hit counts of running them one at a time, stays interruptible, and 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -149,7 +150,12 @@ def test_ctrl_c_interrupts_every_rule_running_side_by_side(tmp_path, monkeypatch
 def test_rules_run_one_at_a_time_when_duckdb_may_use_one_thread(tmp_path, monkeypatch, threads, rule_threads):
     con = db.connect(threads=threads)
     con.execute("CREATE TABLE journals AS SELECT 'JE-' || range AS journal_id FROM range(3)")
-    pack = write_attack_pack(tmp_path / "pack", {f"ANY-00{n}": "SELECT journal_id FROM journals" for n in range(1, 9)})
+    (tmp_path / "secret.csv").write_text("journal_id\nJE-9\n")
+    db.lock_down(con)
+    pack = write_attack_pack(tmp_path / "pack", {f"ANY-00{n}": "SELECT journal_id FROM journals" for n in range(1, 8)})
+    rules = list(load_rules([pack], include_builtin=False))
+    # Past the loader (built without it): the locked database refuses it on a cursor too.
+    rules.append(dataclasses.replace(rules[0], id="ANY-008", sql=f"SELECT * FROM read_csv('{tmp_path / 'secret.csv'}')"))
     seen: set[str] = set()
     real_execute_rule = runner.execute_rule
 
@@ -159,6 +165,7 @@ def test_rules_run_one_at_a_time_when_duckdb_may_use_one_thread(tmp_path, monkey
         return real_execute_rule(cursor, rule, params, severity)
 
     monkeypatch.setattr(runner, "execute_rule", note_thread)
-    outcomes = run_rules(con, load_rules([pack], include_builtin=False), available_columns=[], available_context=[])
-    assert [(o.status, o.hits) for o in outcomes] == [("ran", 3)] * 8
+    outcomes = run_rules(con, rules, available_columns=[], available_context=[], workers=2)
+    assert [(o.status, o.hits) for o in outcomes] == [("ran", 3)] * 7 + [("error", 0)]
+    assert "may not do (Permission Error" in outcomes[-1].skipped_reason
     assert seen == rule_threads

@@ -183,7 +183,7 @@ def run_rules(
     *,
     available_columns: Iterable[str] | Mapping[str, int] | None = None,
     available_context: Iterable[str] | None = None,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> list[RuleOutcome]:
     """Run every rule the config lets run; (re)create `findings`; apply suppressions.
 
@@ -192,10 +192,9 @@ def run_rules(
     column) and `available_context` default to what the connection holds. Stale suppressions
     (matching no finding of a rule that ran) are left in `config.stale_suppressions`.
 
-    Rules run `workers` at a time (default: two, or one when DuckDB may use only one thread), each
-    on its own cursor: many rule queries leave a core idle in their serial phases. Each outcome's
-    `duration_s` is its rule's wall time, shared with the rule beside it; run with `workers=1` for
-    timings of each rule alone.
+    `workers` > 1 runs that many rules at a time, each on its own cursor (never more than DuckDB's
+    thread limit); each outcome's `duration_s` is then its wall time shared with the rules beside
+    it. One at a time is the default: on a busy 2-core machine side by side was not faster.
     """
     rules = list(ruleset)
     config = config or RunConfig()
@@ -217,8 +216,8 @@ def run_rules(
         if outcome.skipped_reason is None:
             runnable.append((rule, outcome))
         outcomes.append(outcome)
-    if workers is None:
-        workers = min(2, con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    if workers > 1:
+        workers = min(workers, con.execute("SELECT current_setting('threads')").fetchall()[0][0])
     _run_concurrently(con, runnable, workers)
     # One order of findings, whichever order the rules (and their threads) produced them in.
     con.execute("CREATE OR REPLACE TABLE findings AS SELECT * FROM findings "
