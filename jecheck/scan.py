@@ -202,8 +202,9 @@ def run_scan(options: ScanOptions, progress=None) -> ScanResult:
 
     notify("rules")
     with timer.stage("rules"):
+        # Two rules at a time keep both cores busy through the many small queries (capped at --threads).
         outcomes = run_rules(con, ruleset, config, available_columns=available_columns,
-                             available_context=available_context)
+                             available_context=available_context, workers=2)
         if options.period:
             _restrict_findings_to_period(con, options.period, outcomes)
     result = ScanResult(
