@@ -327,13 +327,12 @@ def target_verdict(record: dict, runs: dict) -> str:
     lines = record["lines"]
     if "error" in record:
         return "failed"
-    if lines in TARGETS:
-        parts = [f"≤{TARGETS[lines]:.0f} s"]
-        met = record["total_s"] <= TARGETS[lines]
+    if lines in TARGETS:  # each target judged on its own: time, and peak memory where there is one
+        verdicts = [f"≤{TARGETS[lines]:.0f} s: {'met' if record['total_s'] <= TARGETS[lines] else 'missed'}"]
         if lines in TARGET_PEAK_BYTES:
-            parts.append(f"≤{TARGET_PEAK_BYTES[lines] / 1e9:.0f} GB")
-            met = met and record["peak_rss_bytes"] <= TARGET_PEAK_BYTES[lines]
-        return f"{', '.join(parts)}: {'met' if met else 'missed'}"
+            met = record["peak_rss_bytes"] <= TARGET_PEAK_BYTES[lines]
+            verdicts.append(f"≤{TARGET_PEAK_BYTES[lines] / 1e9:.0f} GB: {'met' if met else 'missed'}")
+        return "; ".join(verdicts)
     reference = runs.get("10m")
     if lines >= SPILL_FROM_LINES and reference and "error" not in reference:
         ratio = (record["total_s"] / lines) / (reference["total_s"] / reference["lines"])
