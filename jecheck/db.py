@@ -81,6 +81,11 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET lock_configuration = true")
 
 
+# The journals' open rule hits: what the review list ranks on and what the model must explain (one
+# definition, so every journal the review list shows for a rule hit also gets its reasons).
+OPEN_JOURNAL_FINDINGS = "findings WHERE NOT coalesce(suppressed, false) AND journal_id IS NOT NULL"
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """True when a table or view of that name exists in the main schema."""
     return con.execute(

@@ -81,9 +81,10 @@ def read_labels(path: str | Path) -> pl.DataFrame:
         raise DataError(f"labels file {path} has no column {' or '.join(missing)}; "
                         f"its header must name journal_id and label (it has {', '.join(frame.columns) or 'none'})")
     text = frame["label"].fill_null("").str.strip_chars().str.to_lowercase()
-    unknown = text.filter(~text.is_in(TRUE_LABELS | FALSE_LABELS))
+    invalid = ~text.is_in(TRUE_LABELS | FALSE_LABELS)
+    unknown = text.filter(invalid)
     if len(unknown):
-        row = int(text.is_in(TRUE_LABELS | FALSE_LABELS).not_().arg_max()) + 2  # header is row 1
+        row = int(invalid.arg_max()) + 2  # header is row 1
         raise DataError(f"labels file {path} row {row}: label {unknown[0]!r} is not 1 or 0; "
                         "write 1 for an anomalous journal and 0 (or nothing) for a normal one")
     return (
@@ -101,7 +102,9 @@ def evaluate(review: pl.DataFrame, labels: pl.DataFrame, top_n: int = 50) -> Eva
     """
     if top_n < 1:
         raise ValueError("top_n must be at least 1")
-    ranked = review.select(pl.col("journal_id").cast(pl.String), pl.col("rank").cast(pl.Int64)).sort("rank")
+    # Position of each journal in the list (1-based), whatever the rank numbers look like.
+    ranked = (review.select(pl.col("journal_id").cast(pl.String), pl.col("rank").cast(pl.Int64)).sort("rank")
+              .with_row_index("position", offset=1))
     positive_ids = labels.filter(pl.col("label") == 1).select(pl.col("journal_id").cast(pl.String)).unique()
     found = ranked.join(positive_ids, on="journal_id", how="semi")
     not_in_review = sorted(set(positive_ids["journal_id"]) - set(found["journal_id"]))
@@ -111,16 +114,14 @@ def evaluate(review: pl.DataFrame, labels: pl.DataFrame, top_n: int = 50) -> Eva
             "no journal labelled 1 is in the review list; check that the labels' journal_id values match the "
             "ledger's" + (f" (for example {not_in_review[0]!r} is not in it)" if not_in_review else "")
         )
-    # Position of each labelled journal in the list (1-based), whatever the rank numbers look like.
-    position = ranked.with_row_index("position", offset=1).join(found, on="journal_id", how="semi")
-    positions = sorted(position["position"].to_list())
+    positions = sorted(found["position"].to_list())
     cutoffs = []
     for name, k in (("top 1%", math.ceil(0.01 * n)), ("top 5%", math.ceil(0.05 * n)), (f"top {top_n}", top_n)):
         k = min(k, n)
         hits = sum(1 for p in positions if p <= k)
         cutoffs.append(Cutoff(name, k, hits, hits / k, hits / positives))
     average_precision = sum(i / p for i, p in enumerate(positions, start=1)) / positives
-    missed = [(r["journal_id"], r["rank"]) for r in position.filter(pl.col("position") > top_n)
+    missed = [(r["journal_id"], r["rank"]) for r in found.filter(pl.col("position") > top_n)
               .sort("position").iter_rows(named=True)]
     return EvalReport(journals=n, positives=positives, cutoffs=cutoffs, average_precision=average_precision,
                       top_n=top_n, missed=missed, not_in_review=not_in_review)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .db import table_exists
+from .db import OPEN_JOURNAL_FINDINGS, table_exists
 from .errors import UsageError
 
 SEVERITIES = ("info", "low", "medium", "high")
@@ -66,9 +66,9 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
     params: dict[str, object] = {"model": w.model, "full_digits": math.log10(1 / w.model_full_at)}
     if table_exists(con, "findings"):
         params["severities"] = list(SEVERITIES)
-        hits = """
+        hits = f"""
             SELECT journal_id, rule_id, max(list_position($severities, severity)) AS level, min(message) AS message
-            FROM findings WHERE NOT coalesce(suppressed, false) AND journal_id IS NOT NULL
+            FROM {OPEN_JOURNAL_FINDINGS}
             GROUP BY journal_id, rule_id
         """
     else:

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..db import table_exists
+from ..db import OPEN_JOURNAL_FINDINGS, table_exists
 from ..errors import UsageError
 from ..views import column_counts
 from . import features as feature_sql
@@ -266,8 +266,7 @@ def _create_from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Tabl
 def _choose_explained(con: duckdb.DuckDBPyConnection, explain: int) -> None:
     """`model_explain(jkey)`: the scored journals with an unsuppressed rule hit, and the `explain` most
     unusual of the others (ties by journal_id): every journal the reports list."""
-    flagged = ("SELECT DISTINCT journal_id FROM findings WHERE NOT coalesce(suppressed, false) "
-               "AND journal_id IS NOT NULL") if table_exists(con, "findings") else \
+    flagged = f"SELECT DISTINCT journal_id FROM {OPEN_JOURNAL_FINDINGS}" if table_exists(con, "findings") else \
         "SELECT CAST(NULL AS VARCHAR) AS journal_id WHERE false"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_explain AS

@@ -372,14 +372,9 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
     columns += [f"CAST({_rarity(f'v_{name}.n - CAST(j.in_fit AS INTEGER)', common)} AS FLOAT) AS f_{feature}"
                 for feature, name in (("preparer_rarity", "preparer"), ("source_rarity", "source"),
                                       ("entry_time_rarity", "slot"))]
-    coded = {"account_rarity": ("accounts", "account_code", "account"),
-             "preparer_account_rarity": ("accounts", "preparer_account_code", "preparer_account"),
-             "account_pair_rarity": ("pairs", "account_pair_code", "account_pair"),
-             "segment_rarity": ("segments", "segment_code", "segment"),
-             "segment_account_rarity": ("segments", "segment_account_code", "segment_account")}
     columns += [f"CAST(CASE WHEN p_{part}.{code} IS NOT NULL THEN {_rarity(f'p_{part}.{code} // {_base(con, values)}', common)} END "
                 f"AS FLOAT) AS f_{feature}"  # greatest() would turn a NULL into a rarity of 0
-                for feature, (part, code, values) in coded.items() if part in parts]
+                for feature, (part, code, values, _) in _CODED.items() if part in parts]
     columns.append("CAST(log10(p_accounts.amount_top.ratio) AS FLOAT) AS f_amount_vs_account")
     if "keywords" in parts:  # no warning word: as unsurprising as a word every entry uses
         columns.append("CAST(coalesce(p_keywords.f_keyword_rarity, 0.0) AS FLOAT) AS f_keyword_rarity")
@@ -390,6 +385,19 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
         {" ".join(f"LEFT JOIN model_part_{part} p_{part} ON p_{part}.jkey = j.jkey" for part in parts)}
     """)
     return parts
+
+
+# Rarity features stored as codes in a part table: feature -> (part, code column, values table,
+# {evidence name: values column} that its sentence quotes).
+_CODED = {
+    "account_rarity": ("accounts", "account_code", "account", {"account": "account"}),
+    "preparer_account_rarity": ("accounts", "preparer_account_code", "preparer_account",
+                                {"user": "user", "account": "account"}),
+    "account_pair_rarity": ("pairs", "account_pair_code", "account_pair", {k: k for k in _PAIR_KEYS}),
+    "segment_rarity": ("segments", "segment_code", "segment", {"segment": "segment", "value": "value"}),
+    "segment_account_rarity": ("segments", "segment_account_code", "segment_account",
+                               {k: k for k in _SEGMENT_ACCOUNT_KEYS}),
+}
 
 
 def _journal_value_joins() -> str:
@@ -429,17 +437,7 @@ def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
     explained = "jkey IN (SELECT jkey FROM model_explain)"
     joins += [f"LEFT JOIN (SELECT * FROM model_part_{part} WHERE {explained}) p_{part} ON p_{part}.jkey = j.jkey"
               for part in parts]
-    evidence = {  # feature -> (part, code column, values table, {evidence name: values column})
-        "account_rarity": ("accounts", "account_code", "account", {"account": "account"}),
-        "preparer_account_rarity": ("accounts", "preparer_account_code", "preparer_account",
-                                    {"user": "user", "account": "account"}),
-        "account_pair_rarity": ("pairs", "account_pair_code", "account_pair",
-                                {k: k for k in _PAIR_KEYS}),
-        "segment_rarity": ("segments", "segment_code", "segment", {"segment": "segment", "value": "value"}),
-        "segment_account_rarity": ("segments", "segment_account_code", "segment_account",
-                                   {k: k for k in _SEGMENT_ACCOUNT_KEYS}),
-    }
-    for feature, (part, code, values, quoted) in evidence.items():
+    for feature, (part, code, values, quoted) in _CODED.items():
         if part in parts:
             join, count = decoded(part, code, values)
             joins.append(join)
