@@ -13,7 +13,7 @@ from typing import Iterator
 
 import duckdb
 
-from .errors import DataError, UsageError
+from .errors import DataError, UsageError, first_line
 
 # Every connection `connect` opened and not yet collected: what Ctrl-C interrupts.
 _open_connections: weakref.WeakSet = weakref.WeakSet()
@@ -59,7 +59,7 @@ def connect(
             shutil.rmtree(spill_dir, ignore_errors=True)
         if memory_limit and isinstance(exc, (duckdb.ParserException, duckdb.InvalidInputException)):
             raise UsageError(f"--memory-limit {memory_limit} is not a size DuckDB understands "
-                             f"({_first_line(exc)}); give a number and a unit such as 4GB or 500MB") from exc
+                             f"({first_line(exc)}); give a number and a unit such as 4GB or 500MB") from exc
         if memory_limit and isinstance(exc, duckdb.OutOfMemoryException):
             raise UsageError(f"--memory-limit {memory_limit} is too small for DuckDB to start; "
                              "give at least 100MB") from exc
@@ -111,7 +111,7 @@ def explain_engine_errors() -> Iterator[None]:
             raise KeyboardInterrupt from exc
         for error in causes:
             if isinstance(error, (duckdb.OutOfMemoryException, MemoryError)):
-                detail = _first_line(error) if isinstance(error, duckdb.Error) else "Python could not allocate memory"
+                detail = first_line(error) if isinstance(error, duckdb.Error) else "Python could not allocate memory"
                 raise DataError(f"the scan ran out of memory ({detail}); raise --memory-limit (or leave it unset), "
                                 "use --threads 1, or run on a machine with more memory") from exc
             if "No space left on device" in str(error):
@@ -172,6 +172,3 @@ def _is_interrupt(exc: BaseException) -> bool:
         type(exc) is RuntimeError and str(exc).strip() == "Query interrupted")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -25,3 +25,9 @@ class RuleError(JecheckError):
     """A rule pack, configuration or suppression file is invalid (exit code 3)."""
 
     exit_code = 3
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type's name when it has none), for one-sentence errors."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

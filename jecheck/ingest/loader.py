@@ -8,7 +8,6 @@ into `rejects`; load context files the same way; count what the report must show
 
 from __future__ import annotations
 
-import os
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 
-from ..errors import DataError, UsageError
+from ..errors import DataError, UsageError, first_line
 from ..schema import CONTEXT_TABLES, LINE_COLUMNS
 from . import mapping, parsing, readers
 from .layouts import CONTEXT_LAYOUTS, CONTEXT_OPTION, LEDGER_LAYOUTS, norm
 from .model import ContextInfo, IngestReport, LoadOptions, MappingPlan
-from .readers import SniffedFile, quote_ident, quote_literal
+from .readers import SniffedFile, quote_ident
 from .transform import StageSpec, load_table
 
 REJECTS_DDL = ("CREATE OR REPLACE TABLE rejects (source_file VARCHAR, source_row BIGINT, reason VARCHAR, "
@@ -197,7 +196,7 @@ def _unreadable_as_data_error(label: str) -> Iterator[None]:
     try:
         yield
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0][:200]
+        first = readers._first_line(exc)
         raise DataError(f"{label} could not be read to the end ({first}); check that the file is complete "
                         "(run with --debug to see where)") from exc
 
@@ -476,20 +475,12 @@ def _out_of_range(con) -> dict[str, int]:
 
 
 def write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
-    """Write the rejects table to a CSV file (cells that a spreadsheet would run as formulas are
-    prefixed with an apostrophe). Returns the number of rows written."""
-    guard = ("CASE WHEN regexp_matches({0}, '^[=+\\-@\\t\\r]') THEN '''' || {0} ELSE {0} END AS {0}")
-    columns = ", ".join(guard.format(c) if c != "source_row" else c
-                        for c in ("source_file", "source_row", "reason", "raw"))
-    # Written beside the target and renamed when complete: Ctrl-C never leaves a half file that looks whole.
-    partial = Path(path).with_name(f".{Path(path).name}.partial")
+    """Write the rejects table to a CSV file, as a scan's rejects.csv is written (atomically; cells a
+    spreadsheet would run as formulas are prefixed with an apostrophe). Returns the number of rows written."""
+    from ..report.tables import write_rejects_csv  # the one rejects writer; loaded only when asked for
+
     try:
-        con.execute(f"COPY (SELECT {columns} FROM rejects ORDER BY source_file, source_row) "
-                    f"TO {quote_literal(str(partial))} (FORMAT csv, HEADER true)")
-        os.replace(partial, path)
+        write_rejects_csv(con, Path(path))
     except (duckdb.Error, OSError) as exc:
-        raise UsageError(f"--rejects {path}: cannot write it ({str(exc).splitlines()[0]}); "
-                         "choose a writable path") from exc
-    finally:
-        partial.unlink(missing_ok=True)
+        raise UsageError(f"--rejects {path}: cannot write it ({first_line(exc)}); choose a writable path") from exc
     return con.execute("SELECT count(*) FROM rejects").fetchone()[0]

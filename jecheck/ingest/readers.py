@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..errors import DataError, UsageError
+from ..errors import DataError, UsageError, first_line
 from .layouts import all_known_names, norm
 from .model import FileInfo
 
@@ -372,7 +372,7 @@ def _delimiter_name(delimiter: str | None) -> str:
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:200]
+    return first_line(exc)[:200]
 
 
 # --- Parquet ------------------------------------------------------------------------------------

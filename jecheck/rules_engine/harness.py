@@ -12,7 +12,7 @@ from typing import Any, Iterable
 import duckdb
 
 from .. import db, views
-from ..errors import JecheckError, RuleError
+from ..errors import JecheckError, RuleError, first_line
 from ..schema import CONTEXT_TABLES, LINE_COLUMNS, Column, create_table_sql
 from .model import Rule, TestCase
 from .runner import FINDINGS_DDL, RuleRunError, execute_rule, quote_identifier, requirement_gap
@@ -64,7 +64,7 @@ def load_case_tables(con: duckdb.DuckDBPyConnection, case: TestCase) -> None:
             con.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
                             [[_cell(row.get(c.name), c) for c in used] for row in rows])
         except duckdb.Error as exc:
-            raise RuleError(f"given.{given_name}: a value does not fit its column ({_first_line(exc)})") from exc
+            raise RuleError(f"given.{given_name}: a value does not fit its column ({first_line(exc)})") from exc
 
 
 def run_case(rule: Rule, case: TestCase) -> CaseResult:
@@ -87,7 +87,7 @@ def run_case(rule: Rule, case: TestCase) -> CaseResult:
             execute_rule(con, rule, {**rule.defaults, **case.params}, rule.severity)
             _check_findings(con, rule, case, result)
     except (JecheckError, RuleRunError, duckdb.Error) as exc:
-        result.problems.append(f"could not run: {_first_line(exc)}")
+        result.problems.append(f"could not run: {first_line(exc)}")
     finally:
         con.close()
     result.passed = not result.problems
@@ -123,6 +123,3 @@ def run_inline_tests(rules: Iterable[Rule]) -> list[CaseResult]:
     return [run_case(rule, case) for rule in rules for case in rule.tests]
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

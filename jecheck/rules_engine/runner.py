@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping
 import duckdb
 
 from .. import views
-from ..errors import UsageError
+from ..errors import UsageError, first_line
 from ..schema import LINE_COLUMN_NAMES
 from .config import RunConfig
 from .model import CONTEXT_OPTIONS, SEVERITIES, Rule, RuleSet
@@ -169,7 +169,7 @@ def _run_failure(what: str, exc: duckdb.Error) -> Exception:
     """The error to raise for a DuckDB failure while running a rule: Ctrl-C stays an interrupt."""
     if isinstance(exc, duckdb.InterruptException):
         return KeyboardInterrupt()
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    first = first_line(exc)
     if isinstance(exc, duckdb.PermissionException):
         return RuleRunError(f"the SQL tried to reach a file, database, extension or the network, "
                             f"which rule SQL may not do ({first})")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from ..errors import first_line
 from .model import ALLOWED_TABLES
 
 # Scalar functions that read the process's environment or change connection state, not the ledger.
@@ -42,7 +43,7 @@ def check_sql(sql: str, *, check_portability: bool = True) -> SqlFacts:
     try:
         statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
     except sqlglot.errors.SqlglotError as exc:
-        raise SqlProblem(f"SQL does not parse: {_first_line(exc)}") from exc
+        raise SqlProblem(f"SQL does not parse: {first_line(exc)}") from exc
     if len(statements) != 1:
         raise SqlProblem(f"SQL must be exactly one query, found {len(statements)} statements")
     tree = statements[0]
@@ -94,10 +95,10 @@ def check_sql(sql: str, *, check_portability: bool = True) -> SqlFacts:
         try:
             tree.sql(dialect="spark", unsupported_level=sqlglot.ErrorLevel.RAISE)
         except sqlglot.errors.SqlglotError as exc:
-            raise SqlProblem(f"SQL does not translate to Spark SQL: {_first_line(exc)}") from exc
+            raise SqlProblem(f"SQL does not translate to Spark SQL: {first_line(exc)}") from exc
 
     if duckdb_error:
-        raise SqlProblem(f"SQL does not parse in DuckDB: {_first_line(duckdb_error)}")
+        raise SqlProblem(f"SQL does not parse in DuckDB: {first_line(duckdb_error)}")
 
     selects = tree.selects
     if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(s.this, exp.Star))
@@ -117,7 +118,7 @@ def single_select_problem(sql: str) -> str | None:
     try:
         return _select_problem(duckdb.extract_statements(sql))
     except duckdb.Error as exc:
-        return f"SQL does not parse: {_first_line(exc)}"
+        return f"SQL does not parse: {first_line(exc)}"
 
 
 def _select_problem(statements: list) -> str | None:
@@ -128,7 +129,4 @@ def _select_problem(statements: list) -> str | None:
         return f"SQL must be a SELECT query, not {statements[0].type.name}"
     return None
 
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
