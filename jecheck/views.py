@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from .db import table_exists
+from .errors import UsageError
 from .schema import CONTEXT_TABLES, LINE_COLUMNS, create_table_sql
 
 # Keyword patterns (lower-case regular expressions) for inferring account subtype and type from
@@ -78,27 +79,35 @@ def context_present(con: duckdb.DuckDBPyConnection) -> set[str]:
     return present
 
 
+def parse_baseline(text: str) -> tuple[str, str]:
+    """'2024-07..2025-05' -> ('2024-07', '2025-05'); a single period 'P' -> ('P', 'P')."""
+    first, sep, last = text.partition("..")
+    first, last = first.strip(), (last.strip() if sep else first.strip())
+    if not first or not last:
+        raise UsageError(f"--baseline {text!r} is not a period range; write FIRST..LAST, e.g. 2024-07..2025-05")
+    return first, last
+
+
 def column_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Non-NULL values per canonical column of `lines` (0 = the ledger does not carry it).
 
     Counted once by `create_views` (the scan, the rules and the model all ask); counted afresh on a
     connection whose views were not built.
     """
-    names = [c.name for c in LINE_COLUMNS]
-    source = "line_column_counts" if table_exists(con, "line_column_counts") else None
-    if source is None:
-        source = "(SELECT " + ", ".join(f'count("{n}") AS "{n}"' for n in names) + " FROM lines)"
-    row = con.execute("SELECT " + ", ".join(f'"{n}"' for n in names) + f" FROM {source}").fetchall()[0]
-    return dict(zip(names, (int(v) for v in row)))
+    source = "line_column_counts" if table_exists(con, "line_column_counts") else f"({_COUNT_COLUMNS_SQL})"
+    row = con.execute(f"SELECT * FROM {source}").fetchall()[0]
+    return dict(zip(_LINE_NAMES, (int(v) for v in row)))
+
+
+_LINE_NAMES = [c.name for c in LINE_COLUMNS]
+_COUNT_COLUMNS_SQL = "SELECT " + ", ".join(f'count("{n}") AS "{n}"' for n in _LINE_NAMES) + " FROM lines"
 
 
 def create_views(con: duckdb.DuckDBPyConnection, options: ViewOptions | None = None) -> None:
     """Build periods, journals, accounts, users and calendar from `lines` and the context tables."""
     options = options or ViewOptions()
     ensure_context_tables(con)
-    names = [c.name for c in LINE_COLUMNS]
-    con.execute("CREATE OR REPLACE TABLE line_column_counts AS SELECT "
-                + ", ".join(f'count("{n}") AS "{n}"' for n in names) + " FROM lines")
+    con.execute(f"CREATE OR REPLACE TABLE line_column_counts AS {_COUNT_COLUMNS_SQL}")
     _create_periods(con, options)
     _create_journals(con)
     _create_accounts(con)

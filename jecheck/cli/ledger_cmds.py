@@ -63,9 +63,7 @@ def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, 
     from ..report.progress import scan_progress
     from ..report.terminal import print_scan_summary, scan_summary_dict
     from ..scan import ScanOptions, run_scan
-
-    if baseline:
-        from ..model import parse_baseline  # imports scikit-learn: only when asked for
+    from ..views import parse_baseline
 
     options = ScanOptions(
         load=load_options_from(ledger, ledger_kwargs), out_dir=out_dir, rules_dirs=tuple(rules_dirs),

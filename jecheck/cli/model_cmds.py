@@ -30,8 +30,8 @@ from .options import ledger_options, load_options_from
 def evaluate_command(ledger, labels_path, period, baseline, rules_dirs, config, seed, top_n, as_json, **kwargs):
     """Scan LEDGER and print precision and recall of the review list against a labels file."""
     from ..evaluate import evaluate, read_labels
-    from ..model import parse_baseline
     from ..scan import ScanOptions, run_scan
+    from ..views import parse_baseline
 
     labels = read_labels(labels_path)  # a bad labels file fails before the (possibly long) scan
     result = run_scan(ScanOptions(

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from ..db import OPEN_JOURNAL_FINDINGS, table_exists
 from ..errors import UsageError
-from ..views import column_counts
+from ..views import column_counts, parse_baseline  # noqa: F401 (parse_baseline: part of the model's API)
 from . import features as feature_sql
 from . import forest as forest_mod
 from . import reasons as reason_sql
@@ -71,15 +71,6 @@ class ModelReport:
         out["features_used"] = [{"name": n, "description": d} for n, d in self.features_used]
         out["features_dropped"] = [{"name": n, "reason": w} for n, w in self.features_dropped]
         return out
-
-
-def parse_baseline(text: str) -> tuple[str, str]:
-    """'2024-07..2025-05' -> ('2024-07', '2025-05'); a single period 'P' -> ('P', 'P')."""
-    first, sep, last = text.partition("..")
-    first, last = first.strip(), (last.strip() if sep else first.strip())
-    if not first or not last:
-        raise UsageError(f"--baseline {text!r} is not a period range; write FIRST..LAST, e.g. 2024-07..2025-05")
-    return first, last
 
 
 def available_cores() -> int:

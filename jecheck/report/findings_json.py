@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .files import atomic_path
+from .summary import arrow_batches
 
 
 def _default(value):
@@ -66,24 +67,20 @@ FINDINGS_BATCH_ROWS = 50_000
 def write_findings_array(con, out: TextIO) -> None:
     """Write the findings as a JSON array to `out`, each built by DuckDB and streamed in batches (there
     can be hundreds of thousands; memory holds one batch)."""
-    cursor = con.cursor()
-    try:
-        reader = cursor.sql("""
+    with arrow_batches(con, """
             SELECT to_json(struct_pack(
                        rule_id := rule_id, severity := severity, category := category, journal_id := journal_id,
                        line_no := line_no, message := message, evidence := json(evidence), suppressed := suppressed,
                        suppression := CASE WHEN suppressed THEN struct_pack(
                            justification := suppression_justification, reviewer := suppression_reviewer) END))
             FROM findings ORDER BY rule_id, journal_id, line_no, message
-        """).to_arrow_reader(FINDINGS_BATCH_ROWS)
+        """, FINDINGS_BATCH_ROWS) as reader:
         separator = "["
         for batch in reader:
             if batch.num_rows:
                 out.write(separator + ",".join(batch.column(0).to_pylist()))
                 separator = ","
         out.write("[]" if separator == "[" else "]")
-    finally:
-        cursor.close()
 
 
 def review_rows(con, top: int | None) -> list[dict]:

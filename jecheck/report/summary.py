@@ -8,12 +8,18 @@ structure or a bounded polars frame; nothing here loops over ledger rows.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from ..db import table_exists
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SEVERITY_ORDER = ("high", "medium", "low", "info")
 
@@ -42,6 +48,16 @@ def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = 
     cursor = con.cursor()
     try:
         return cursor.sql(sql, params=params).pl()
+    finally:
+        cursor.close()
+
+
+@contextmanager
+def arrow_batches(con: duckdb.DuckDBPyConnection, sql: str, rows: int) -> Iterator[pa.RecordBatchReader]:
+    """Stream `sql`'s result in record batches of `rows` from a cursor of its own (memory holds one batch)."""
+    cursor = con.cursor()
+    try:
+        yield cursor.sql(sql).to_arrow_reader(rows)
     finally:
         cursor.close()
 
@@ -191,7 +207,7 @@ def findings_by_rule(con: duckdb.DuckDBPyConnection, limits: dict[str, int]) -> 
             SELECT f.*, row_number() OVER (PARTITION BY f.rule_id
                                            ORDER BY f.suppressed, f.journal_id, f.line_no, f.message) AS n
             FROM findings f JOIN caps c ON c.rule_id = f.rule_id
-            QUALIFY n <= any_value(c.cap) OVER (PARTITION BY f.rule_id)
+            QUALIFY n <= c.cap
         ),
         j AS (SELECT * FROM journals WHERE journal_id IN (SELECT journal_id FROM picked))
         SELECT f.rule_id, f.journal_id, f.line_no, f.message, j.effective_date, j.period_key, j.entered_by,

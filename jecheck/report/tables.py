@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .files import atomic_path, inert_text_sql
-from .summary import query_frame
+from .summary import arrow_batches, query_frame
 
 
 # Columns with few distinct values, worth a Parquet dictionary; the rest (ids, scores, reasons) are nearly
@@ -19,21 +19,16 @@ def write_entries_parquet(con, path: Path) -> Path:
     and size. Streamed from DuckDB in record batches, so memory stays bounded however many journals."""
     import pyarrow.parquet as pq
 
-    cursor = con.cursor()
-    try:
-        reader = cursor.sql("""
+    with arrow_batches(con, """
             SELECT r.journal_id, r.rank, r.risk_score, r.anomaly_score, r.percentile, r.rule_ids, r.reasons,
                    j.effective_date, j.entered_at, j.entered_by, j.approved_by, j.source, j.period_key,
                    j.line_count, j.total_debit, j.header_description
             FROM review r LEFT JOIN journals j USING (journal_id)
             ORDER BY r.rank
-        """).to_arrow_reader(ENTRIES_BATCH_ROWS)
-        with atomic_path(path) as tmp:
-            with pq.ParquetWriter(tmp, reader.schema, compression="zstd", use_dictionary=_DICTIONARY_COLUMNS) as out:
-                for batch in reader:
-                    out.write_batch(batch)
-    finally:
-        cursor.close()
+        """, ENTRIES_BATCH_ROWS) as reader, atomic_path(path) as tmp:
+        with pq.ParquetWriter(tmp, reader.schema, compression="zstd", use_dictionary=_DICTIONARY_COLUMNS) as out:
+            for batch in reader:
+                out.write_batch(batch)
     return path
 
 

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .files import atomic_path
+
 STAGE_ORDER = ("rule_packs", "load", "views", "completeness", "rules", "model", "review", "outputs")
 
 
@@ -34,15 +36,13 @@ def timings_rows(result, outputs_s: float | None) -> tuple[list[tuple[str, float
 
 def write_timings_json(result, outputs_s: float, path: Path) -> Path:
     """timings.json for benchmarks: stages (outputs included), rules, total and peak memory of this scan."""
-    from .files import atomic_path
-
     stages, rules = timings_rows(result, outputs_s)
     document = {
         "stages_s": dict(stages), "total_s": round(result.duration_s + outputs_s, 3),
         "rules_s": {rule_id: seconds for rule_id, seconds, _ in rules}, "peak_rss_bytes": peak_rss_bytes(),
     }
     with atomic_path(path) as temporary:
-        Path(temporary).write_text(json.dumps(document, indent=1), encoding="utf-8")
+        temporary.write_text(json.dumps(document, indent=1), encoding="utf-8")
     return path
 
 

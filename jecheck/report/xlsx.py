@@ -89,10 +89,9 @@ def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: i
         shown = summary.findings_by_rule(con, limits)
         columns = shown.drop("rule_id", "evidence")
         ready = _excel_ready(columns, [_kind(columns.schema[n]) for n in columns.columns])  # once for all sheets
-        start = 0
+        start, by_id = 0, {r.id: r for r in rules}
         for rule_id, rows in shown.group_by("rule_id", maintain_order=True).len().iter_rows():
-            rule = next(r for r in rules if r.id == rule_id)
-            _rule_sheet(_Sheet(book, sheet_names[rule_id], formats), rule, listed[rule_id],
+            _rule_sheet(_Sheet(book, sheet_names[rule_id], formats), by_id[rule_id], listed[rule_id],
                         shown.slice(start, rows), ready.slice(start, rows))
             start += rows
         _completeness_sheet(_Sheet(book, "Completeness", formats), result, listing_cap)

@@ -130,7 +130,7 @@ def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str
     try:
         types = {name: sql_type for name, sql_type, *_ in con.execute(describe, values).fetchall()}
     except duckdb.Error as exc:
-        raise _run_failure("the SQL failed", exc) from exc
+        raise _run_failure(exc) from exc
     needed = [rule.key_column] + (["line_no"] if rule.grain == "line" else [])
     needed += [p for p in PLACEHOLDER.findall(rule.message) if p not in needed]
     missing = [c for c in needed if c not in types]
@@ -151,7 +151,7 @@ def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str
     try:
         return con.execute(insert, values).fetchall()[0][0]
     except duckdb.Error as exc:
-        raise _run_failure("the SQL failed", exc) from exc
+        raise _run_failure(exc) from exc
 
 
 def _one_statement(con: duckdb.DuckDBPyConnection, sql: str, kind: duckdb.StatementType) -> duckdb.Statement:
@@ -165,7 +165,7 @@ def _one_statement(con: duckdb.DuckDBPyConnection, sql: str, kind: duckdb.Statem
     return statements[0]
 
 
-def _run_failure(what: str, exc: duckdb.Error) -> Exception:
+def _run_failure(exc: duckdb.Error) -> Exception:
     """The error to raise for a DuckDB failure while running a rule: Ctrl-C stays an interrupt."""
     if isinstance(exc, duckdb.InterruptException):
         return KeyboardInterrupt()
@@ -173,7 +173,7 @@ def _run_failure(what: str, exc: duckdb.Error) -> Exception:
     if isinstance(exc, duckdb.PermissionException):
         return RuleRunError(f"the SQL tried to reach a file, database, extension or the network, "
                             f"which rule SQL may not do ({first})")
-    return RuleRunError(f"{what}: {first}")
+    return RuleRunError(f"the SQL failed: {first}")
 
 
 def run_rules(
@@ -194,7 +194,8 @@ def run_rules(
 
     `workers` > 1 runs that many rules at a time, each on its own cursor (never more than DuckDB's
     thread limit); each outcome's `duration_s` is then its wall time shared with the rules beside
-    it. One at a time is the default: on a busy 2-core machine side by side was not faster.
+    it. One at a time is the default for library callers; the scan asks for two (on an idle 2-core
+    machine that took the 1M-line rules stage from 4.7 to 3.6 s).
     """
     rules = list(ruleset)
     config = config or RunConfig()
