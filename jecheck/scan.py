@@ -133,11 +133,11 @@ def keep_compressed(load_options: LoadOptions, memory_limit: str | None) -> bool
     estimate = 0.0
     for path in (*load_options.paths, *load_options.context_files().values()):
         with suppress(Exception):  # an unreadable file is the loader's to report
-            if path.lower().endswith(".parquet"):
-                import pyarrow.parquet as pq
-
-                meta = pq.ParquetFile(path).metadata
-                estimate += meta.num_rows * meta.num_columns * CELL_BYTES
+            if path.lower().endswith(".parquet"):  # the footer says rows and columns
+                with duckdb.connect() as footer:
+                    rows = footer.execute("SELECT sum(num_rows) FROM parquet_file_metadata($p)", {"p": path}).fetchall()
+                    columns = footer.execute("DESCRIBE SELECT * FROM read_parquet($p)", {"p": path}).fetchall()
+                estimate += rows[0][0] * len(columns) * CELL_BYTES
             else:
                 estimate += os.path.getsize(path) * TEXT_EXPANSION.get(os.path.splitext(path)[1].lower(), 1.2)
     budget = COMPRESS_ABOVE_BYTES
