@@ -28,6 +28,7 @@ depend on it. Ties (two equally rare accounts) are broken by the values themselv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -119,8 +120,18 @@ def _common(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _trailing_zeros(cents: str, most: int = 12) -> str:
-    whens = " ".join(f"WHEN {cents} % {10 ** k} = 0 THEN {k}" for k in range(most, 0, -1))
-    return f"CASE WHEN {cents} = 0 THEN NULL {whens} ELSE 0 END"
+    """Trailing zeros of `cents` (at most `most`; NULL for zero; 0 when unknown). Tested from the last
+    digit up: most amounts stop at the first test or the second."""
+    whens = " ".join(f"WHEN {cents} % {10 ** (k + 1)} <> 0 THEN {k}" for k in range(most))
+    return f"CASE WHEN {cents} IS NULL THEN 0 WHEN {cents} = 0 THEN NULL {whens} ELSE {most} END"
+
+
+def _cents(amount: str) -> str:
+    """`amount` (DECIMAL(38,4)) in whole cents as BIGINT, NULL beyond BIGINT. Amounts below 10^12 are
+    rounded as DECIMAL(18,4), in 64-bit arithmetic instead of 128-bit; the result is the same."""
+    fast = f"TRY_CAST(round(CAST({amount} AS DECIMAL(18,4)) * 100) AS BIGINT)"
+    return (f"CASE WHEN {amount} > -1000000000000 AND {amount} < 1000000000000 THEN {fast} "
+            f"ELSE TRY_CAST(round({amount} * 100) AS BIGINT) END")
 
 
 _DESCRIPTION = "trim(coalesce(j.header_description, j.first_line_description, ''))"
@@ -129,7 +140,7 @@ JOURNAL_COLUMNS = ("journal_id", "entered_by", "source", "entered_at", "effectiv
                    "period_end", "total_debit", "total_credit", "line_count", "account_count", "is_manual")
 _JOURNAL_DERIVED = {
     "total": "greatest(j.total_debit, j.total_credit)",
-    "zeros": _trailing_zeros("TRY_CAST(round(greatest(j.total_debit, j.total_credit) * 100) AS BIGINT)"),
+    "zeros": _trailing_zeros(_cents("greatest(j.total_debit, j.total_credit)")),
     "weekday": "dayname(coalesce(j.entered_at, j.effective_date))",  # the weekday-hour slot of entry
     "hour": "hour(j.entered_at)",
     "description_chars": f"length({_DESCRIPTION})",
@@ -369,9 +380,9 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
                     + _keywords(bool(column_counts.get("line_description", 0)), common))
         parts.append("keywords")
     columns = [f"CAST({expr} AS FLOAT) AS f_{name}" for name, expr in _NUMERIC.items()]
+    journal_rarities = {"preparer_rarity": "preparer", "source_rarity": "source", "entry_time_rarity": "slot"}
     columns += [f"CAST({_rarity(f'v_{name}.n - CAST(j.in_fit AS INTEGER)', common)} AS FLOAT) AS f_{feature}"
-                for feature, name in (("preparer_rarity", "preparer"), ("source_rarity", "source"),
-                                      ("entry_time_rarity", "slot"))]
+                for feature, name in journal_rarities.items()]
     columns += [f"CAST(CASE WHEN p_{part}.{code} IS NOT NULL THEN {_rarity(f'p_{part}.{code} // {_base(con, values)}', common)} END "
                 f"AS FLOAT) AS f_{feature}"  # greatest() would turn a NULL into a rarity of 0
                 for feature, (part, code, values, _) in _CODED.items() if part in parts]
@@ -381,7 +392,7 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_features AS
         SELECT j.jkey, j.journal_id, j.in_fit, j.in_scope, {", ".join(columns)}
-        FROM model_journals j {_journal_value_joins()}
+        FROM model_journals j {_journal_value_joins(journal_rarities.values())}
         {" ".join(f"LEFT JOIN model_part_{part} p_{part} ON p_{part}.jkey = j.jkey" for part in parts)}
     """)
     return parts
@@ -400,9 +411,10 @@ _CODED = {
 }
 
 
-def _journal_value_joins() -> str:
+def _journal_value_joins(names: Iterable[str] = tuple(_JOURNAL_VALUES)) -> str:
+    """Joins of model_journals `j` to the journal-level values tables `names`."""
     return " ".join(f"LEFT JOIN model_values_{name} v_{name} ON {_matches(f'v_{name}', {k: k for k in keys}, 'j')}"
-                    for name, keys in _JOURNAL_VALUES.items())
+                    for name, keys in _JOURNAL_VALUES.items() if name in names)
 
 
 def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
