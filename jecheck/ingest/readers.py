@@ -320,21 +320,21 @@ def _read_text_as_sniffed(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, 
     common = (f"delim={quote_literal(info.delimiter or ',')}, quote='\"', escape='\"', header=false, "
               f"auto_detect=false, skip={sniffed.skip_lines}, encoding={quote_literal(encoding)}, "
               f"max_line_size={MAX_LINE_BYTES}")
-    table = quote_ident(relation + "_data")
+    table = quote_ident(relation + "_data")  # TEMP: scratch kept in memory, never compressed into a database file
     # Row numbers are the table's rowids: file order must be kept even if the caller turned it off.
     keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("SET preserve_insertion_order = true")
     try:
         has_bad = False
         try:  # fast, parallel read: succeeds when every row has the header's field count
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv({quote_literal(path)}, "
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv({quote_literal(path)}, "
                         f"{common}, columns={_varchar_columns(width)})")
         except duckdb.Error:
             # Some rows are malformed: re-read serially with two spare columns, so that a short row
             # shows as a missing field (NULL; empty fields read as '') and a long row fills the spares.
             try:
                 con.execute(
-                    f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv({quote_literal(path)}, {common}, "
+                    f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv({quote_literal(path)}, {common}, "
                     f"columns={_varchar_columns(width + 2)}, null_padding=true, parallel=false, "
                     f"strict_mode=false, nullstr={quote_literal(_NULL_SENTINEL)})")
             except duckdb.Error as exc:
@@ -354,11 +354,11 @@ def _read_text_as_sniffed(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, 
         bad = (f"CASE WHEN {too_many} THEN 'row: more than {width} fields where the header has {width} "
                f"(a value holding the delimiter?)' WHEN {last} IS NULL THEN 'row: fewer than {width} fields where "
                f"the header has {width}' END")
-        con.execute(f"CREATE OR REPLACE VIEW {quote_ident(relation)} AS SELECT rowid + 1 AS __row, {columns}, "
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(relation)} AS SELECT rowid + 1 AS __row, {columns}, "
                     f"{bad} AS __bad, CASE WHEN {too_many} OR {last} IS NULL THEN "
                     f"'row: wrong number of fields' END AS __bad_kind FROM {table}")
     else:
-        con.execute(f"CREATE OR REPLACE VIEW {quote_ident(relation)} AS SELECT rowid + 1 AS __row, {columns} "
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(relation)} AS SELECT rowid + 1 AS __row, {columns} "
                     f"FROM {table}")
     return RawTable(relation, sniffed.columns, ["VARCHAR"] * width, info, has_bad_column=has_bad)
 
@@ -485,7 +485,7 @@ def _read_spreadsheet(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, rela
     name = f"_arrow_{relation}"
     con.register(name, pa.table(arrays))
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {quote_ident(relation)} AS SELECT * FROM {quote_ident(name)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(relation)} AS SELECT * FROM {quote_ident(name)}")
     finally:
         con.unregister(name)
     return RawTable(relation, sniffed.columns, ["VARCHAR"] * width, info)

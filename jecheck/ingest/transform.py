@@ -87,8 +87,7 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
 
     finals, reasons = _finals(spec, kinds, problems, cell_type, {c.name for c in columns})
     placeholder_flags = [t for t in spec.sources if kinds[t] in DATE_KINDS]
-    flags = "".join(f", CAST({_v(t)} AS DATE) IN ({', '.join(f'DATE {quote_literal(d)}' for d in PLACEHOLDER_DATES)}) "
-                    f"AS {quote_ident('ph_' + t)}" for t in placeholder_flags)
+    flags = "".join(f", {_is_placeholder(f'CAST({_v(t)} AS DATE)')} AS {quote_ident('ph_' + t)}" for t in placeholder_flags)
     # Reasons are joined only on rows where some condition holds: most rows have none.
     any_reason = " OR ".join(f"({condition})" for condition, _, _ in reasons)
     reason_sql = (f"CASE WHEN {any_reason} THEN nullif(concat_ws('; ', {', '.join(r for _, r, _ in reasons)}), '') END"
@@ -141,6 +140,12 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
     for helper in helpers:
         con.execute(f"ALTER TABLE {quote_ident(table)} DROP COLUMN {quote_ident(helper)}")
     return result
+
+
+def _is_placeholder(day: str) -> str:
+    """True when `day` is a placeholder date (NULL when it is NULL). Written as ORs: DuckDB runs an IN
+    list of dates as a join, which costs a hash probe per row."""
+    return "(" + " OR ".join(f"{day} = DATE {quote_literal(d)}" for d in PLACEHOLDER_DATES) + ")"
 
 
 def _p(target: str) -> str:
