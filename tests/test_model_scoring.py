@@ -7,6 +7,7 @@ import json
 import duckdb
 import pytest
 
+import jecheck.model as model
 from jecheck.model import ModelOptions, ModelReport, score
 from model_helpers import PLANT_FEATURES, ledger, load, planted_journals, to_lines
 
@@ -97,6 +98,28 @@ def test_same_input_same_scores_to_the_last_digit_whatever_the_row_order_or_thre
     again = load(lines.take(list(range(lines.num_rows - 1, -1, -1))))  # the same rows, reversed
     score(again, ModelOptions(threads=2))
     assert _snapshot(first) == _snapshot(again)
+
+
+def test_a_sampled_fit_draws_the_same_journals_whatever_the_row_order(monkeypatch):
+    monkeypatch.setattr(model, "FIT_SAMPLE_CAP", 120)
+    journals, plants = planted_journals(200, seed=11)
+    lines = to_lines(journals + plants, drop=NO_SEGMENTS)
+    first = load(lines)
+    assert score(first, ModelOptions()).fitted_on["sample"] == 120
+    again = load(lines.take(list(range(lines.num_rows - 1, -1, -1))))
+    score(again, ModelOptions())
+    assert _snapshot(first) == _snapshot(again)
+
+
+def test_scores_and_reasons_do_not_depend_on_how_many_journals_are_scored_at_a_time(monkeypatch):
+    journals, plants = planted_journals(200, seed=11)
+    con = ledger(journals + plants, drop=NO_SEGMENTS)
+    score(con, ModelOptions(explain=40))
+    whole = _snapshot(con)
+    monkeypatch.setattr(model, "CHUNK_ROWS", 7)  # scores and reasons both come in many chunks
+    score(con, ModelOptions(explain=40))
+    assert _snapshot(con) == whole
+    assert sum(1 for row in whole if row[3]) >= 40
 
 
 def test_seed_is_what_changes_the_scores():

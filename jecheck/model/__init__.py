@@ -209,7 +209,7 @@ def _matrix(table: pa.Table | pa.RecordBatch, names: list[str], medians: np.ndar
     return np.ascontiguousarray(columns.T)
 
 
-def _missing(table: pa.Table, names: list[str]) -> np.ndarray:
+def _missing(table: pa.Table | pa.RecordBatch, names: list[str]) -> np.ndarray:
     """Which values were missing (and imputed): never a reason."""
     return np.column_stack([table.column(f"f_{n}").is_null().to_numpy(zero_copy_only=False) for n in names])
 
@@ -221,35 +221,41 @@ def _feature_columns(names: list[str]) -> str:
 def _fit_matrix(con: duckdb.DuckDBPyConnection, names: list[str], medians: np.ndarray, seed: int,
                 n_fit: int) -> np.ndarray:
     """The fitting journals in journal_id order; above FIT_SAMPLE_CAP, a seeded hash sample of them."""
-    if n_fit > FIT_SAMPLE_CAP:
-        chosen = "(SELECT * FROM model_features WHERE in_fit ORDER BY md5(journal_id || $salt), journal_id LIMIT $cap)"
+    if n_fit > FIT_SAMPLE_CAP:  # the sample is drawn on keys alone, then its features are read
+        chosen = ("SEMI JOIN (SELECT jkey FROM model_features WHERE in_fit "
+                  "ORDER BY md5(journal_id || $salt), journal_id LIMIT $cap) s ON s.jkey = f.jkey")
         params = {"salt": f":{seed}", "cap": FIT_SAMPLE_CAP}
     else:
-        chosen, params = "(SELECT * FROM model_features WHERE in_fit)", {}
-    table = con.sql(f"SELECT {_feature_columns(names)} FROM {chosen} ORDER BY journal_id", params=params).to_arrow_table()
+        chosen, params = "WHERE f.in_fit", {}
+    table = con.sql(f"SELECT {_feature_columns(names)} FROM model_features f {chosen} ORDER BY f.journal_id",
+                    params=params).to_arrow_table()
     return _matrix(table, names, medians)
 
 
 def _score_all(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names: list[str],
                medians: np.ndarray) -> None:
-    """Stream the journals under review from DuckDB; create `model_scored(jkey, anomaly_score, percentile)`."""
+    """Score the journals under review, streamed from DuckDB a chunk at a time; create
+    `model_scored(jkey, anomaly_score, percentile)`.
+
+    Python keeps only each journal's key and score (16 bytes); DuckDB ranks them (and spills past its
+    memory limit).
+    """
     reader = con.sql(f"SELECT jkey, {_feature_columns(names)} FROM model_features WHERE in_scope").to_arrow_reader(
         CHUNK_ROWS)
     keys, scores = [], []
     for batch in reader:
         keys.append(batch.column("jkey"))
-        scores.append(forest_mod.anomaly_scores(forest, _matrix(batch, names, medians)))
-    anomaly = np.concatenate(scores) if scores else np.empty(0)
+        scores.append(pa.array(forest_mod.anomaly_scores(forest, _matrix(batch, names, medians))))
+    scored = pa.table({"jkey": pa.chunked_array(keys, pa.int64()), "anomaly_score": pa.chunked_array(scores, pa.float64())})
     # cume_dist: the share of journals scoring at most as high
-    percentile = 100.0 * (np.searchsorted(np.sort(anomaly), anomaly, side="right") / max(len(anomaly), 1))
-    scored = pa.table({"jkey": pa.chunked_array(keys, pa.int64()), "anomaly_score": anomaly, "percentile": percentile})
-    _create_from_arrow(con, "model_scored", scored)
+    _create_from_arrow(con, "model_scored", scored,
+                       "jkey, anomaly_score, CAST(100 AS DOUBLE) * cume_dist() OVER (ORDER BY anomaly_score) AS percentile")
 
 
-def _create_from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+def _create_from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, columns: str = "*") -> None:
     con.register(f"{name}_arrow", table)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM {name}_arrow")
     finally:
         con.unregister(f"{name}_arrow")
 
@@ -274,16 +280,19 @@ def _choose_explained(con: duckdb.DuckDBPyConnection, explain: int) -> None:
 
 def _explain(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names: list[str],
              medians: np.ndarray) -> None:
-    """For the journals in `model_explain`, the features of their top reasons.
+    """For the journals in `model_explain`, the features of their top reasons, a chunk at a time.
 
     Creates `model_results(jkey, feature_1, contribution_1, ...)`: feature_k is the index in `names`
     of the k-th reason, NULL when there is none.
     """
-    table = con.sql(f"SELECT f.jkey, {_feature_columns(names)} FROM model_explain e "
-                    "JOIN model_features f ON f.jkey = e.jkey").to_arrow_table()
-    _, contribution = forest_mod.score(forest, _matrix(table, names, medians))
-    columns = {"jkey": table.column("jkey"), **_top_reasons(contribution, _missing(table, names))}
-    _create_from_arrow(con, "model_results", pa.table(columns))
+    reader = con.sql(f"SELECT f.jkey, {_feature_columns(names)} FROM model_explain e "
+                      "JOIN model_features f ON f.jkey = e.jkey").to_arrow_reader(CHUNK_ROWS)
+    none = np.empty((0, len(names)))
+    chunks = [pa.record_batch({"jkey": pa.array([], pa.int64()), **_top_reasons(none, none.astype(bool))})]
+    for batch in reader:
+        _, contribution = forest_mod.score(forest, _matrix(batch, names, medians))
+        chunks.append(pa.record_batch({"jkey": batch.column("jkey"), **_top_reasons(contribution, _missing(batch, names))}))
+    _create_from_arrow(con, "model_results", pa.Table.from_batches(chunks))
 
 
 def _top_reasons(contribution: np.ndarray, missing: np.ndarray) -> dict[str, pa.Array]:
