@@ -7,6 +7,8 @@ the traceback instead.
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 
 import click
@@ -17,6 +19,29 @@ from ..errors import JecheckError
 
 class JecheckGroup(click.Group):
     """Turns library errors into one sentence on stderr and the documented exit code."""
+
+    def main(self, args=None, *rest, **options):
+        """Run the command line; when it is the process's own (`args` not given), end the process at once.
+
+        Tearing down every module and object one by one (DuckDB, numpy, scikit-learn, polars) takes
+        ~0.4 s after a scan and does nothing for the user: output is flushed and exit handlers (the spill
+        folder's removal) run, then the process ends. Callers passing `args` (tests, other programs)
+        get click's usual SystemExit.
+        """
+        if args is not None:
+            return super().main(args, *rest, **options)
+        try:
+            return super().main(args, *rest, **options)
+        except SystemExit as exc:
+            if exc.code is not None and not isinstance(exc.code, int):
+                raise
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            except OSError:  # a closed pipe: let Python report it as it would
+                raise exc from None
+            atexit._run_exitfuncs()
+            os._exit(exc.code or 0)
 
     def invoke(self, ctx: click.Context):
         try:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
 from . import main
 from ..errors import UsageError
 from ..rules_engine import load_rules, run_inline_tests
-from ..rules_engine.lint import lint_paths
 from ..rules_engine.loader import builtin_rules_dir, load_each
 from ..rules_engine.model import CONTEXT_OPTIONS, Rule
+
+if TYPE_CHECKING:  # rich is imported where it prints: `jecheck scan` should not pay for it at start-up
+    from rich.console import Console
+    from rich.table import Table
 
 RULES_OPTION = click.option(
     "--rules", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
@@ -23,11 +25,16 @@ RULES_OPTION = click.option(
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     # Piped output stays plain and unwrapped so it can be grepped.
     return Console() if sys.stdout.isatty() else Console(no_color=True, width=10_000, highlight=False)
 
 
 def _table(*columns: str) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE if sys.stdout.isatty() else None, pad_edge=False, show_edge=False)
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -142,6 +149,8 @@ def lint(paths: tuple[str, ...], strict: bool) -> None:
 
     Exits 1 when there are errors (or warnings with --strict).
     """
+    from ..rules_engine.lint import lint_paths
+
     targets = [Path(p) for p in paths] or [builtin_rules_dir()]
     report = lint_paths(targets)
     console = _console()

@@ -7,9 +7,11 @@ stage's name as it starts; each stage shows a spinner and its elapsed time, then
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:  # rich is imported only when progress is drawn: --quiet and --json never need it
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 STAGE_LABELS = {
     "load": "Loading the ledger",
@@ -23,7 +25,11 @@ class StageProgress:
     """A callable progress display: `progress("rules")` ends the previous stage and starts this one."""
 
     def __init__(self, console: Console | None = None, *, enabled: bool | None = None) -> None:
-        self.console = console or Console(stderr=True)
+        if console is None and enabled is not False:
+            from rich.console import Console
+
+            console = Console(stderr=True)
+        self.console = console
         if enabled is None:
             enabled = self.console.is_terminal and not os.environ.get("CI")
         self.enabled = enabled
@@ -34,6 +40,8 @@ class StageProgress:
         if not self.enabled:
             return
         if self._progress is None:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
             self._progress = Progress(SpinnerColumn(finished_text="[green]done"), TextColumn("{task.description}"),
                                       TimeElapsedColumn(), console=self.console)
             self._progress.start()
