@@ -3,22 +3,43 @@
 The files are written into a private folder inside the output folder and moved into place together
 when all are complete (`files.output_set`), so an interrupted run leaves the earlier run's set as it was
 and never a file that looks finished but is not.
+
+The writers load on first use (`import_writers`): they bring polars and xlsxwriter (~0.4 s), which
+`jecheck --help`, the progress display and the scan's start need not wait for.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 from ..db import table_exists
 from .files import atomic_path, output_set
-from .findings_json import write_findings_json
-from .html import write_html_report
-from .tables import write_entries_parquet, write_rejects_csv
-from .xlsx import write_workpaper
 
-__all__ = ["write_outputs", "atomic_path", "write_findings_json", "write_entries_parquet", "write_rejects_csv",
-           "write_workpaper", "write_html_report"]
+_WRITERS = {"write_findings_json": ".findings_json", "write_entries_parquet": ".tables",
+            "write_rejects_csv": ".tables", "write_workpaper": ".xlsx", "write_html_report": ".html"}
+
+__all__ = ["write_outputs", "import_writers", "atomic_path", *_WRITERS]
+
+
+def __getattr__(name: str):
+    if name not in _WRITERS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    writer = getattr(importlib.import_module(_WRITERS[name], __name__), name)
+    globals()[name] = writer
+    return writer
+
+
+def import_writers() -> None:
+    """Import every writer now (say, on a thread while DuckDB loads the ledger)."""
+    for name in _WRITERS:
+        __getattr__(name)
+
+
+def _writer(name: str) -> Callable:
+    # globals() first: a writer replaced on the package (tests stall or interrupt one) is the one called.
+    return globals()[name] if name in globals() else __getattr__(name)
 
 
 def write_outputs(result, out_dir: str | Path, progress: Callable[[str], None] | None = None) -> list[Path]:
@@ -29,11 +50,11 @@ def write_outputs(result, out_dir: str | Path, progress: Callable[[str], None] |
     with output_set(out_dir) as staging:
         if progress:
             progress("report")
-        written = [write_findings_json(result, staging / "findings.json")]
+        written = [_writer("write_findings_json")(result, staging / "findings.json")]
         if table_exists(result.con, "review"):
-            written.append(write_entries_parquet(result.con, staging / "entries.parquet"))
+            written.append(_writer("write_entries_parquet")(result.con, staging / "entries.parquet"))
         if result.ingest.rows_rejected:
-            written.append(write_rejects_csv(result.con, staging / "rejects.csv"))
-        written.append(write_workpaper(result, staging / "report.xlsx"))
-        written.append(write_html_report(result, staging / "report.html"))
+            written.append(_writer("write_rejects_csv")(result.con, staging / "rejects.csv"))
+        written.append(_writer("write_workpaper")(result, staging / "report.xlsx"))
+        written.append(_writer("write_html_report")(result, staging / "report.html"))
     return [staging.parent / path.name for path in written]
