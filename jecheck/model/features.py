@@ -229,12 +229,14 @@ _SEGMENT_ACCOUNT_KEYS = {"segment": "segment", "value": "value", "account": "acc
 
 # Every pair of the journal's accounts with their sides (net per account): a debit with a credit, or
 # two debits or two credits together. Journals with more than PAIR_ACCOUNT_LIMIT accounts keep their
-# largest ones, so pairs stay bounded.
+# largest ones, so pairs stay bounded. Only journals that may be that wide (maybe_wide) are counted.
 _PAIRS = f"""
     CREATE OR REPLACE TEMP TABLE model_pairs AS
     WITH sized AS (
-        SELECT jkey, count(*) AS accounts FROM model_journal_accounts WHERE net <> 0 GROUP BY jkey
+        SELECT jkey, count(*) AS accounts FROM model_journal_accounts WHERE net <> 0 AND maybe_wide GROUP BY jkey
     ), kept AS (
+        SELECT jkey, in_fit, account, net > 0 AS debit FROM model_journal_accounts WHERE net <> 0 AND NOT maybe_wide
+        UNION ALL
         SELECT a.jkey, a.in_fit, a.account, a.net > 0 AS debit
         FROM model_journal_accounts a JOIN sized s ON s.jkey = a.jkey
         WHERE a.net <> 0 AND s.accounts <= {PAIR_ACCOUNT_LIMIT}
@@ -324,9 +326,11 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
         FROM (SELECT CAST(range AS INTEGER) AS zeros FROM range(0, 13)) levels LEFT JOIN round_counts USING (zeros)
     """)
     segments = [s for s in SEGMENTS if column_counts.get(s, 0)]
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_journal_accounts AS  -- net amount per journal and account
-        SELECT j.jkey, j.in_fit, j.entered_by, l.account, sum(l.amount) AS net
+        -- maybe_wide: the journal may have more than PAIR_ACCOUNT_LIMIT accounts (lines without one add one)
+        SELECT j.jkey, j.in_fit, j.entered_by, j.account_count >= {PAIR_ACCOUNT_LIMIT} AS maybe_wide, l.account,
+               sum(l.amount) AS net
         FROM lines l JOIN model_journals j ON j.journal_id = l.journal_id
         GROUP BY ALL
     """)
