@@ -33,25 +33,36 @@ def _sql_list(values: tuple[str, ...]) -> str:
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Materialize the four completeness tables from lines, journals, periods and the context tables."""
+    # A journal whose lines agree on currency and posting status is one group: its journals row holds the
+    # figures. Only the journals that views flagged (JOURNAL_CHECK_COLUMNS) are re-examined line by line.
+    def posting(table: str) -> str:
+        return f"coalesce(upper({table}.posting_status), '') NOT IN ({_sql_list(NON_POSTING_STATUSES)})"
+
     con.execute(f"""
         CREATE OR REPLACE TABLE completeness_unbalanced AS
-        SELECT journal_id, currency, count(*) AS line_count,
-               coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS total_debit,
-               coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS total_credit,
-               coalesce(sum(amount), 0) AS difference
-        FROM lines
-        WHERE coalesce(upper(posting_status), '') NOT IN ({_sql_list(NON_POSTING_STATUSES)})
-        GROUP BY journal_id, currency
-        HAVING coalesce(sum(amount), 0) <> 0
+        SELECT journal_id, currency, line_count, total_debit, total_credit, total_debit - total_credit AS difference
+        FROM journals j
+        WHERE NOT lines_differ_in_currency_or_status AND {posting("j")} AND total_debit <> total_credit
+        UNION ALL
+        SELECT l.journal_id, l.currency, count(*) AS line_count,
+               coalesce(sum(l.amount) FILTER (WHERE l.amount > 0), 0) AS total_debit,
+               coalesce(-sum(l.amount) FILTER (WHERE l.amount < 0), 0) AS total_credit,
+               coalesce(sum(l.amount), 0) AS difference
+        FROM lines l
+        SEMI JOIN journals j ON j.journal_id IS NOT DISTINCT FROM l.journal_id AND j.lines_differ_in_currency_or_status
+        WHERE {posting("l")}
+        GROUP BY l.journal_id, l.currency
+        HAVING coalesce(sum(l.amount), 0) <> 0
     """)
     con.execute("""
         CREATE OR REPLACE TABLE completeness_duplicate_keys AS
         WITH repeated AS (
             -- Counting first and listing source rows only for the (few) repeated keys: building a
             -- list for every one of a million keys costs ten times the count.
-            SELECT journal_id, line_no FROM lines
-            WHERE line_no IS NOT NULL
-            GROUP BY journal_id, line_no
+            SELECT l.journal_id, l.line_no FROM lines l
+            SEMI JOIN journals j ON j.journal_id = l.journal_id AND j.line_numbers_may_repeat
+            WHERE l.line_no IS NOT NULL
+            GROUP BY l.journal_id, l.line_no
             HAVING count(*) > 1
         )
         SELECT l.journal_id, l.line_no, count(*) AS occurrences,
@@ -121,32 +132,32 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""
         CREATE OR REPLACE TABLE completeness_control_totals AS
         WITH system AS (
-            SELECT journal_id,
-                   CASE WHEN upper(dc_indicator) IN ({_sql_list(DEBIT_CODES)}) THEN 'D'
-                        WHEN upper(dc_indicator) IN ({_sql_list(CREDIT_CODES)}) THEN 'C' END AS dc_indicator,
-                   total
-            FROM ctx_control_totals
+            -- The log's totals per journal and debit/credit indicator (one neither debit nor credit is
+            -- its own side), then joined to the extract's journals: one row per journal on either side.
+            SELECT journal_id, true AS in_system,
+                   sum(total) FILTER (WHERE dc = 'D') AS system_debit,
+                   sum(total) FILTER (WHERE dc = 'C') AS system_credit,
+                   sum(total) FILTER (WHERE dc IS NULL) AS system_other,
+                   count(*) FILTER (WHERE dc = 'D') > 0 AS logged_debit,
+                   count(*) FILTER (WHERE dc = 'C') > 0 AS logged_credit,
+                   count(*) FILTER (WHERE dc IS NULL) > 0 AS logged_other
+            FROM (
+                SELECT journal_id, total,
+                       CASE WHEN upper(dc_indicator) IN ({_sql_list(DEBIT_CODES)}) THEN 'D'
+                            WHEN upper(dc_indicator) IN ({_sql_list(CREDIT_CODES)}) THEN 'C' END AS dc
+                FROM ctx_control_totals
+            ) indicated
+            GROUP BY journal_id
         ),
         per_journal AS (
-            -- One pass over both sides, one row per journal: which side holds it, and its totals
-            -- per debit/credit indicator (an indicator neither debit nor credit is its own side).
-            SELECT journal_id, bool_or(in_extract) AS in_extract, bool_or(NOT in_extract) AS in_system,
-                   max(extract_debit) AS extract_debit, max(extract_credit) AS extract_credit,
-                   sum(total) FILTER (WHERE dc_indicator = 'D') AS system_debit,
-                   sum(total) FILTER (WHERE dc_indicator = 'C') AS system_credit,
-                   sum(total) FILTER (WHERE NOT in_extract AND dc_indicator IS NULL) AS system_other,
-                   count(*) FILTER (WHERE dc_indicator = 'D') > 0 AS logged_debit,
-                   count(*) FILTER (WHERE dc_indicator = 'C') > 0 AS logged_credit,
-                   count(*) FILTER (WHERE NOT in_extract AND dc_indicator IS NULL) > 0 AS logged_other
-            FROM (
-                SELECT journal_id, dc_indicator, total, CAST(NULL AS DECIMAL(38, 4)) AS extract_debit,
-                       CAST(NULL AS DECIMAL(38, 4)) AS extract_credit, false AS in_extract
-                FROM system
-                UNION ALL
-                SELECT journal_id, NULL, NULL, nullif(total_debit, 0), nullif(total_credit, 0), true FROM journals
-            ) both_sides
+            SELECT coalesce(j.journal_id, s.journal_id) AS journal_id,
+                   j.in_extract IS NOT NULL AS in_extract, s.in_system IS NOT NULL AS in_system,
+                   j.extract_debit, j.extract_credit, s.system_debit, s.system_credit, s.system_other,
+                   s.logged_debit, s.logged_credit, s.logged_other
+            FROM (SELECT journal_id, true AS in_extract, nullif(total_debit, 0) AS extract_debit,
+                         nullif(total_credit, 0) AS extract_credit FROM journals) j
+            FULL OUTER JOIN system s ON s.journal_id IS NOT DISTINCT FROM j.journal_id
             WHERE {str(have_control).lower()}
-            GROUP BY journal_id
         ),
         compared AS (
             SELECT journal_id, 'D' AS dc_indicator, extract_debit AS extract_total, system_debit AS system_total,

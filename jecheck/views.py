@@ -109,14 +109,20 @@ def create_views(con: duckdb.DuckDBPyConnection, options: ViewOptions | None = N
     ensure_context_tables(con)
     con.execute(f"CREATE OR REPLACE TABLE line_column_counts AS {_COUNT_COLUMNS_SQL}")
     _create_periods(con, options)
+    # Each journal's distinct accounts, found once: journals count accounts and accounts count journals from them.
+    con.execute("CREATE OR REPLACE TEMP TABLE journal_account_pairs AS "
+                "SELECT DISTINCT journal_id, account FROM lines WHERE account IS NOT NULL")
     _create_journals(con)
     _create_accounts(con)
+    con.execute("DROP TABLE journal_account_pairs")
     _create_users(con)
     con.execute("CREATE OR REPLACE VIEW calendar AS SELECT * FROM ctx_calendar")
     _create_holidays(con, options)
     from . import completeness  # completeness views read journals and the context tables built above
 
     completeness.create_views(con)
+    for column in JOURNAL_CHECK_COLUMNS:
+        con.execute(f"ALTER TABLE journals DROP COLUMN {column}")
 
 
 def _create_periods(con: duckdb.DuckDBPyConnection, options: ViewOptions) -> None:
@@ -182,11 +188,21 @@ def _create_periods(con: duckdb.DuckDBPyConnection, options: ViewOptions) -> Non
     """)
 
 
+# Columns journals carries only until the completeness checks have read them (create_views drops them):
+# which journals need their lines re-examined, found in the same pass over lines that builds journals.
+JOURNAL_CHECK_COLUMNS = ("lines_differ_in_currency_or_status", "line_numbers_may_repeat")
+
+
 def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
-    """One row per journal. `period_key` is the (non-adjustment) period holding its effective date."""
+    """One row per journal. `period_key` is the (non-adjustment) period holding its effective date.
+
+    Also the JOURNAL_CHECK_COLUMNS: whether the lines disagree on currency or posting status, and
+    whether a line number may repeat. The latter sets one bit per line number (modulo 64): fewer bits
+    than numbered lines means a repeat or a collision, so only those journals need an exact count.
+    """
     con.execute("""
         CREATE OR REPLACE TABLE journals AS
-        WITH j AS (
+        WITH per_journal AS (
             SELECT journal_id,
                    min(entity) AS entity,
                    min(fiscal_year) AS fiscal_year,
@@ -209,11 +225,24 @@ def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
                    min(reversal_journal_id) AS reversal_journal_id,
                    min(posting_status) AS posting_status,
                    count(*) AS line_count,
-                   count(DISTINCT account) AS account_count,
                    coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS total_debit,
-                   coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS total_credit
+                   coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS total_credit,
+                   count(currency) NOT IN (0, count(*)) OR min(currency) IS DISTINCT FROM max(currency)
+                   OR count(posting_status) NOT IN (0, count(*))
+                   OR min(posting_status) IS DISTINCT FROM max(posting_status) AS lines_differ_in_currency_or_status,
+                   coalesce(bit_count(bit_or(CAST(1 AS UBIGINT) << (line_no & 63))), 0) <> count(line_no)
+                       AS line_numbers_may_repeat
             FROM lines
             GROUP BY journal_id
+        ),
+        account_counts AS (
+            SELECT journal_id, count(*) AS account_count FROM journal_account_pairs GROUP BY journal_id
+        ),
+        j AS (
+            SELECT p.* EXCLUDE (total_debit, total_credit, lines_differ_in_currency_or_status, line_numbers_may_repeat),
+                   coalesce(a.account_count, 0) AS account_count, p.total_debit, p.total_credit,
+                   p.lines_differ_in_currency_or_status, p.line_numbers_may_repeat
+            FROM per_journal p LEFT JOIN account_counts a ON a.journal_id IS NOT DISTINCT FROM p.journal_id
         ),
         p AS (SELECT * FROM periods WHERE NOT is_adjustment),
         -- The period lookup runs once per distinct effective date (a few hundred), not once per journal.
@@ -224,7 +253,9 @@ def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
             FROM dates d ASOF JOIN p ON d.effective_date >= p.period_start
             WHERE d.effective_date <= p.period_end
         )
-        SELECT j.*, m.period_key, m.period_fiscal_year, m.period_start, m.period_end
+        SELECT j.* EXCLUDE (lines_differ_in_currency_or_status, line_numbers_may_repeat),
+               m.period_key, m.period_fiscal_year, m.period_start, m.period_end,
+               j.lines_differ_in_currency_or_status, j.line_numbers_may_repeat
         FROM j LEFT JOIN matched m ON m.effective_date = j.effective_date
     """)
 
@@ -243,10 +274,12 @@ def _create_accounts(con: duckdb.DuckDBPyConnection) -> None:
                    min(account_name) AS account_name,
                    min(account_type) AS account_type,
                    count(*) AS line_count,
-                   count(DISTINCT journal_id) AS journal_count,
                    min(effective_date) AS first_used,
                    max(effective_date) AS last_used
             FROM lines WHERE account IS NOT NULL GROUP BY account
+        ),
+        journal_counts AS (
+            SELECT account, count(journal_id) AS journal_count FROM journal_account_pairs GROUP BY account
         ),
         c AS (SELECT account, min(name) AS name, min(type) AS type, min(subtype) AS subtype,
                      min(fs_caption) AS fs_caption, min(parent_account) AS parent_account
@@ -266,9 +299,10 @@ def _create_accounts(con: duckdb.DuckDBPyConnection) -> None:
                    c.account IS NOT NULL AS in_chart,
                    u.account IS NOT NULL AS in_ledger,
                    coalesce(u.line_count, 0) AS line_count,
-                   coalesce(u.journal_count, 0) AS journal_count,
+                   coalesce(jc.journal_count, 0) AS journal_count,
                    u.first_used, u.last_used
             FROM c FULL OUTER JOIN usage u ON c.account = u.account
+            LEFT JOIN journal_counts jc ON jc.account = u.account
         )
         SELECT account, name,
                coalesce(chart_type, ledger_type, name_type, range_type) AS type,
