@@ -16,14 +16,16 @@ REFERENCE_CLEAN = (r"nullif(nullif(regexp_replace(c, '^[\s\x{a0}\x{2007}\x{202f}
 
 
 def test_cleanup_shortcut_never_skips_a_cell_that_needs_trimming():
-    """Every Unicode character alone, first, last, inside, and next to a combining mark."""
+    """Every Unicode character alone, first, last, inside, next to a combining mark and around NULL."""
     con = duckdb.connect()
     con.execute("CREATE TABLE ch AS SELECT chr(CAST(i AS INTEGER)) AS ch FROM range(1, 70000) t(i) "
                 "WHERE i < 55296 OR i > 57343")  # surrogates are not characters
     con.execute("CREATE TABLE cells AS SELECT ch AS c FROM ch UNION ALL SELECT ch || 'x' FROM ch "
                 "UNION ALL SELECT 'x' || ch FROM ch UNION ALL SELECT 'ab' || ch || 'cd' FROM ch "
                 "UNION ALL SELECT ch || 'e\u0301' FROM ch UNION ALL SELECT 'e\u0301' || ch FROM ch "
-                "UNION ALL SELECT ch || ch FROM ch UNION ALL SELECT unnest(['', 'NULL', ' NULL ', NULL])")
+                "UNION ALL SELECT ch || ch FROM ch UNION ALL SELECT ch || 'NULL' || ch FROM ch "
+                "UNION ALL SELECT 'NULL' || ch FROM ch UNION ALL SELECT ch || 'NULL' FROM ch "
+                "UNION ALL SELECT unnest(['', 'NULL', ' NULL ', NULL, 'NULLNULL', ' NULL NULL ', 'null', ' a b '])")
     differ, trimmed = con.execute(
         f"SELECT count(*) FILTER (WHERE {parsing.clean('c', 'VARCHAR')} IS DISTINCT FROM {REFERENCE_CLEAN}), "
         f"count(*) FILTER (WHERE {REFERENCE_CLEAN} IS DISTINCT FROM c) FROM cells").fetchone()

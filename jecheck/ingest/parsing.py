@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from ..schema import AMOUNT_TYPE
 from .readers import quote_literal
 
-_SPACE = r"[\s\x{a0}\x{2007}\x{202f}\x{feff}]"  # whitespace, non-breaking spaces, byte-order mark
+# Whitespace (RE2's \s, spelled out: it compiles faster), non-breaking spaces, byte-order mark.
+_SPACE = r"[\t\n\f\r \x{a0}\x{2007}\x{202f}\x{feff}]"
 ZERO_DATE_SENTINEL = "0001-01-01"  # what all-zero dates (00000000, 0000-00-00) parse to: a placeholder
 
 NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
@@ -55,9 +56,11 @@ def clean(column: str, sql_type: str) -> str:
     # and harmlessly any other non-ASCII letter) picks the few cells that need the costly regex.
     # In UTF-8 a text's first character is in 33..159 exactly when '!' <= text < U+00A0 byte-wise:
     # a plain string comparison, cheaper than decoding it with ascii() (~0.3 s per 10M cells).
-    ends = " OR ".join(f"NOT ({end} >= '!' AND {end} < chr(160))" for end in (column, f"reverse({column})"))
-    return (f"CASE WHEN {ends} OR {column} = 'NULL' "
-            f"THEN nullif(nullif(regexp_replace({column}, '^{_SPACE}+|{_SPACE}+$', '', 'g'), ''), 'NULL') "
+    # The regex empties a cell of only spaces and the word NULL in the same pass as it trims, so that
+    # the expression holds it once: planning it is a fixed cost per column of every file.
+    outside = " OR ".join(f"{end} < '!' OR {end} >= '\u00a0'" for end in (column, f"reverse({column})"))
+    return (f"CASE WHEN {outside} OR {column} = 'NULL' "
+            f"THEN nullif(regexp_replace({column}, '^{_SPACE}*(NULL)?{_SPACE}*$|^{_SPACE}+|{_SPACE}+$', '', 'g'), '') "
             f"ELSE nullif({column}, '') END")
 
 
