@@ -203,7 +203,18 @@ def anomaly_scores(forest: Forest, X: np.ndarray) -> np.ndarray:
 
 
 def _in_blocks(forest: Forest, X: np.ndarray, explain: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    X = np.ascontiguousarray(X, dtype=np.float32)
+    X = np.asarray(X, dtype=np.float32)
+    # Rows sharing a leaf of the first tree lie close together and take similar paths through every
+    # tree: walked one after another they cost fewer mispredicted branches. No row's result depends
+    # on the order.
+    order = np.argsort(forest.trees[0].tree.apply(X), kind="stable")
+    scores, contribution = _in_order(forest, np.ascontiguousarray(X[order]), explain)
+    original = np.empty_like(order)
+    original[order] = np.arange(len(order))
+    return scores[original], (contribution[original] if explain else None)
+
+
+def _in_order(forest: Forest, X: np.ndarray, explain: bool) -> tuple[np.ndarray, np.ndarray | None]:
     blocks = [X[i:i + BLOCK_ROWS] for i in range(0, len(X), BLOCK_ROWS)] or [X]
     if forest.threads > 1 and len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=forest.threads) as pool:
