@@ -103,7 +103,7 @@ def amount(cell: str, sql_type: str, decimal_comma: bool) -> Parsed:
     kind = base_type(sql_type)
     if kind != "VARCHAR":
         return Parsed(f"TRY_CAST({cell} AS {AMOUNT_TYPE})", "as an amount (too large or not a number)")
-    text = f"regexp_replace({cell}, '[\\s\u00a0\u202f$€£¥'']', '', 'g')"
+    text = f"regexp_replace({cell}, '[\\t\\n\\f\\r \u00a0\u202f$€£¥'']', '', 'g')"  # RE2's \s spelled out: it compiles faster
     negative = f"regexp_full_match({text}, '\\(.*\\)|-.*|.*-')"
     core = f"regexp_replace({text}, '^[-+(]+|[-)]+$', '', 'g')"
     if decimal_comma:
@@ -202,7 +202,8 @@ def timestamp(cell: str, sql_type: str, order: str, patterns: set[str] | None = 
               user_format: str | None = None) -> Parsed:
     """TIMESTAMP from ISO, YYYYMMDD, dd/mm or mm/dd (per `order`), DD-MON-YYYY, Excel serials...
 
-    `patterns` limits the CASE to the patterns a column was seen to hold (faster); None = all.
+    `patterns` limits the CASE to the patterns a column was seen to hold (faster; none: the plain cast
+    every cell would fall through to); None = all.
     """
     kind = base_type(sql_type)
     if kind == "TIMESTAMP":
@@ -229,7 +230,7 @@ def timestamp(cell: str, sql_type: str, order: str, patterns: set[str] | None = 
     }
     whens = " ".join(f"WHEN regexp_full_match({t}, '{DATE_PATTERNS[name]}') THEN {sql}"
                      for name, sql in branches.items() if patterns is None or name in patterns)
-    parsed = f"CASE {whens} ELSE TRY_CAST({t} AS TIMESTAMP) END"
+    parsed = f"CASE {whens} ELSE TRY_CAST({t} AS TIMESTAMP) END" if whens else f"TRY_CAST({t} AS TIMESTAMP)"
     if is_strftime(user_format):
         parsed = f"coalesce(try_strptime({t}, {quote_literal(user_format)}), {parsed})"
     return Parsed(parsed, "as a date")

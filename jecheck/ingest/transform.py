@@ -202,12 +202,18 @@ def _profile(con, spec: StageSpec, kinds: dict[str, str], cell_type: dict[str, s
                     and parsing.base_type(cell_type[t]) not in ("DATE", "TIMESTAMP", "TIMESTAMPTZ")]
     amount_targets = [t for t in spec.sources if kinds[t] == "amount" and cell_type[t] == "VARCHAR"]
     values: dict[str, object] = {}
-    evidence = parsing.day_month_evidence_sql("v", "n")
-    for t in date_targets:  # over distinct values: a ledger has few distinct dates
-        key = parsing.evidence_key(parsing.as_text(_x(t), cell_type[t]))
-        row = con.execute(f"{_ctes(spec, [t])} SELECT {', '.join(evidence.values())} FROM "
-                          f"(SELECT {key} AS v, count(*) AS n FROM cells WHERE {_x(t)} IS NOT NULL GROUP BY 1)").fetchone()
-        values.update({f"{t}|{name}": value for name, value in zip(evidence, row)})
+    if date_targets:  # over distinct values (a ledger has few distinct dates); one statement for every column
+        evidence = parsing.day_month_evidence_sql("v", "n")
+        keys = " UNION ALL ".join(
+            f"SELECT {i} AS target, {parsing.evidence_key(parsing.as_text(_x(t), cell_type[t]))} AS v, count(*) AS n "
+            f"FROM cells WHERE {_x(t)} IS NOT NULL GROUP BY 2" for i, t in enumerate(date_targets))
+        targets = ", ".join(f"({i})" for i in range(len(date_targets)))
+        # Joined onto every target, so that a column with no dates still gets its row of zero counts.
+        rows = con.execute(f"{_ctes(spec, date_targets)} SELECT t.target, {', '.join(evidence.values())} "
+                           f"FROM (VALUES {targets}) t(target) LEFT JOIN ({keys}) k ON k.target = t.target "
+                           "GROUP BY t.target").fetchall()
+        for target, *row in rows:
+            values.update({f"{date_targets[target]}|{name}": value for name, value in zip(evidence, row)})
     if spec.decimal_comma is None and amount_targets:  # every row of a decimal-comma file shows it: a sample will do
         aggregates = []
         for t in amount_targets:
@@ -229,7 +235,7 @@ def _profile(con, spec: StageSpec, kinds: dict[str, str], cell_type: dict[str, s
                                             counts.get("example"))
         orders[t] = decision.order
         seen = {name for name in parsing.DATE_PATTERNS if counts.get(f"pattern:{name}")}
-        patterns[t] = seen or set(parsing.DATE_PATTERNS)
+        patterns[t] = seen  # every row was profiled: a pattern no cell holds needs no branch
         if decision.warning:
             result.warnings.append(decision.warning)
         if len(decision.formats) > 1:
