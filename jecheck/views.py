@@ -8,6 +8,7 @@ so that re-ordering the input never changes a result.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import duckdb
@@ -106,6 +107,8 @@ _COUNT_COLUMNS_SQL = "SELECT " + ", ".join(f'count("{n}") AS "{n}"' for n in _LI
 def create_views(con: duckdb.DuckDBPyConnection, options: ViewOptions | None = None) -> None:
     """Build periods, journals, accounts, users and calendar from `lines` and the context tables."""
     options = options or ViewOptions()
+    if options.country:
+        _import_holidays_in_background()
     ensure_context_tables(con)
     con.execute(f"CREATE OR REPLACE TABLE line_column_counts AS {_COUNT_COLUMNS_SQL}")
     _create_periods(con, options)
@@ -343,6 +346,21 @@ def _create_users(con: duckdb.DuckDBPyConnection) -> None:
                coalesce(s.journals_approved, 0) AS journals_approved
         FROM listing l FULL OUTER JOIN seen s ON l.user_id = s.user_id
     """)
+
+
+def _import_holidays_in_background() -> None:
+    """Import the holidays package's calendars (~0.2 s: it loads every country) while DuckDB builds the views.
+
+    DuckDB releases the GIL while it works; `_create_holidays` then finds the modules ready (Python's import
+    lock makes it wait if the thread is not done).
+    """
+    def warm() -> None:
+        try:
+            import holidays.countries  # noqa: F401
+        except Exception:  # _create_holidays imports again and reports any error itself
+            pass
+
+    threading.Thread(target=warm, name="jecheck-import-holidays", daemon=True).start()
 
 
 def _create_holidays(con: duckdb.DuckDBPyConnection, options: ViewOptions) -> None:
