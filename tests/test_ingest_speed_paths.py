@@ -44,3 +44,25 @@ def test_placeholder_dates_are_counted_and_emptied_and_lines_keep_file_order(tmp
     assert report.placeholder_dates == {"effective_date": 9}
     assert rows(con, "SELECT source_row FROM lines ORDER BY rowid") == [(i,) for i in range(1, len(dates) + 1)]
     assert rows(con, "SELECT count(*) FROM lines WHERE effective_date IS NULL") == [(12,)]
+
+
+def test_a_file_database_loads_as_memory_does_and_keeps_no_scratch(tmp_path):
+    """Scratch tables are TEMP (never written compressed into the file); results must not depend on it."""
+    from jecheck import db
+    from jecheck.ingest import LoadOptions, load
+
+    ledger = tmp_path / "gl.csv"
+    ledger.write_text("journal_id,account,amount,effective_date\nJ1,1000,5,2024-01-31\nJ2,1000,abc,2024-01-31\n"
+                      "J3,1000,1,2024-01-31,extra\nJ4, 2000 ,-5,31/01/2024\n")
+    coa = tmp_path / "coa.csv"
+    coa.write_text("account,name,type\n1000,Cash,asset\n2000,AP,liability\n3000,Bad,\n")
+    tables = ("lines", "rejects", "ctx_coa")
+    results = []
+    for compressed in (False, True):
+        con = db.connect(compressed=compressed)
+        load(con, LoadOptions(paths=(str(ledger),), coa=str(coa)))
+        results.append([rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in tables])
+        assert rows(con, "SELECT table_name FROM information_schema.tables WHERE starts_with(table_name, '__')") == []
+    in_memory, in_file = results
+    assert in_file == in_memory
+    assert len(in_memory[0]) == 2 and len(in_memory[1]) == 2  # two lines loaded, two rows rejected
