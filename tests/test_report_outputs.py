@@ -55,6 +55,25 @@ def test_a_failing_writer_leaves_no_finished_looking_file(tmp_path, monkeypatch)
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
 
 
+def test_a_failure_on_either_writing_thread_fails_the_set_and_leaves_no_thread(tmp_path, monkeypatch):
+    # findings.json and entries.parquet are written on a thread beside the workpaper: its failure is the
+    # caller's, and a failure on the caller's side does not leave that thread writing.
+    import threading
+
+    from jecheck import report
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    for writer in ("write_entries_parquet", "write_workpaper"):
+        with monkeypatch.context() as patch:
+            patch.setattr(report, writer, explode)
+            with pytest.raises(RuntimeError, match="disk full"):
+                write_outputs(build_result(), tmp_path / writer)
+        assert not (tmp_path / writer).exists() or not list((tmp_path / writer).iterdir())
+        assert not [t for t in threading.enumerate() if t.name.startswith("jecheck-write")]
+
+
 def test_out_that_is_a_file_is_a_usage_error(tmp_path):
     target = tmp_path / "taken"
     target.write_text("x")

@@ -10,8 +10,10 @@ The writers load on first use (`import_writers`): they bring polars and xlsxwrit
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..db import table_exists
@@ -46,15 +48,36 @@ def write_outputs(result, out_dir: str | Path, progress: Callable[[str], None] |
     """Write every output file of `result` (a ScanResult) into `out_dir`; return the paths written.
 
     `progress`, if given, is called with "report" before the first file is written.
+
+    findings.json, entries.parquet and rejects.csv (DuckDB and Arrow work, which releases the GIL) are
+    written on a thread while the workpaper and the page (mostly Python) are written on this one.
     """
     with output_set(out_dir) as staging:
         if progress:
             progress("report")
-        written = [_writer("write_findings_json")(result, staging / "findings.json")]
-        if table_exists(result.con, "review"):
-            written.append(_writer("write_entries_parquet")(result.con, staging / "entries.parquet"))
-        if result.ingest.rows_rejected:
-            written.append(_writer("write_rejects_csv")(result.con, staging / "rejects.csv"))
-        written.append(_writer("write_workpaper")(result, staging / "report.xlsx"))
-        written.append(_writer("write_html_report")(result, staging / "report.html"))
+        with ThreadPoolExecutor(1, thread_name_prefix="jecheck-write") as pool:
+            tables = pool.submit(_write_tables, result, staging)
+            try:
+                documents = [_writer("write_workpaper")(result, staging / "report.xlsx"),
+                             _writer("write_html_report")(result, staging / "report.html")]
+                written = [*tables.result(), *documents]
+            except BaseException:  # Ctrl-C or a failure: the other thread's query need not run on
+                from .summary import interrupt_queries
+
+                interrupt_queries()
+                raise
     return [staging.parent / path.name for path in written]
+
+
+def _write_tables(result, staging: Path) -> list[Path]:
+    """findings.json, entries.parquet and rejects.csv, on a cursor of their own (a DuckDB connection object
+    serves one thread at a time)."""
+    result = copy.copy(result)
+    with result.con.cursor() as con:
+        result.con = con
+        written = [_writer("write_findings_json")(result, staging / "findings.json")]
+        if table_exists(con, "review"):
+            written.append(_writer("write_entries_parquet")(con, staging / "entries.parquet"))
+        if result.ingest.rows_rejected:
+            written.append(_writer("write_rejects_csv")(con, staging / "rejects.csv"))
+    return written

@@ -8,8 +8,9 @@ structure or a bounded polars frame; nothing here loops over ledger rows.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,26 +41,43 @@ _FLAGGED = ("SELECT DISTINCT journal_id FROM findings "
             "WHERE NOT suppressed AND severity <> 'info' AND journal_id IS NOT NULL")
 
 
+# The cursors the report queries run on, so that `interrupt_queries` can stop them all (the writers run
+# on two threads; when one fails or Ctrl-C comes, the other's query need not run on to its end).
+_open_cursors: weakref.WeakSet = weakref.WeakSet()
+
+
+@contextmanager
+def _cursor(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    cursor = con.cursor()
+    _open_cursors.add(cursor)
+    try:
+        yield cursor
+    finally:
+        _open_cursors.discard(cursor)
+        cursor.close()
+
+
+def interrupt_queries() -> None:
+    """Interrupt every report query still running (on any thread)."""
+    for cursor in list(_open_cursors):
+        with suppress(duckdb.Error):
+            cursor.interrupt()
+
+
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pl.DataFrame:
     """Run `sql` with bound parameters and return the result as a polars frame.
 
     On a cursor: DuckDB refuses a relation on a connection whose last execute() result is unfinished.
     """
-    cursor = con.cursor()
-    try:
+    with _cursor(con) as cursor:
         return cursor.sql(sql, params=params).pl()
-    finally:
-        cursor.close()
 
 
 @contextmanager
 def arrow_batches(con: duckdb.DuckDBPyConnection, sql: str, rows: int) -> Iterator[pa.RecordBatchReader]:
     """Stream `sql`'s result in record batches of `rows` from a cursor of its own (memory holds one batch)."""
-    cursor = con.cursor()
-    try:
+    with _cursor(con) as cursor:
         yield cursor.sql(sql).to_arrow_reader(rows)
-    finally:
-        cursor.close()
 
 
 def has_review(con: duckdb.DuckDBPyConnection) -> bool:
