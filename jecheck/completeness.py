@@ -84,13 +84,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
             FROM ctx_tb
         ),
         line_activity AS (
-            SELECT l.account, coalesce(l.entity, j.entity) AS entity,
-                   coalesce(l.fiscal_year, j.period_fiscal_year) AS fiscal_year,
-                   l.period AS line_period, j.period_key, sum(l.amount) AS activity
-            FROM lines l
-            JOIN journals j ON j.journal_id = l.journal_id
-            WHERE {str(have_tb).lower()}
-            GROUP BY ALL
+            SELECT * FROM ({_line_activity_sql(con) if have_tb else _LINE_ACTIVITY_SQL}) WHERE {str(have_tb).lower()}
         ),
         activity AS (
             -- period labels are parsed once per group, not once per line
@@ -182,6 +176,40 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         )
         SELECT * FROM judged WHERE status IS NOT NULL
     """)
+
+
+# Activity per account, entity, fiscal year and period label: a line's own entity and fiscal year, else
+# its journal's, and the journal's period (the fallback for a label without a trailing number).
+_LINE_ACTIVITY_SQL = """
+    SELECT l.account, coalesce(l.entity, j.entity) AS entity,
+           coalesce(l.fiscal_year, j.period_fiscal_year) AS fiscal_year,
+           l.period AS line_period, j.period_key, sum(l.amount) AS activity
+    FROM lines l
+    JOIN journals j ON j.journal_id = l.journal_id
+    GROUP BY ALL
+"""
+
+
+def _line_activity_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """The trial-balance activity query: without the join to journals when no line needs a fallback.
+
+    That is when every line has a journal id, entity, fiscal year and a period label ending in a number
+    (the usual extract); each label is parsed once per distinct label.
+    """
+    lines = con.execute("SELECT count(*) FROM lines").fetchone()[0]
+    stated = con.execute("SELECT journal_id, entity, fiscal_year, period FROM line_column_counts").fetchone()
+    if any(count != lines for count in stated) or not con.execute(
+        "SELECT coalesce(bool_and(TRY_CAST(regexp_extract(period, '([0-9]+)$', 1) AS INTEGER) IS NOT NULL), true) "
+        "FROM (SELECT DISTINCT period FROM lines)"
+    ).fetchone()[0]:
+        return _LINE_ACTIVITY_SQL
+    # fiscal_year as BIGINT, the type coalesce() with the journal's period_fiscal_year gives
+    return """
+        SELECT account, entity, CAST(fiscal_year AS BIGINT) AS fiscal_year, period AS line_period,
+               CAST(NULL AS VARCHAR) AS period_key, sum(amount) AS activity
+        FROM lines
+        GROUP BY ALL
+    """
 
 
 @dataclass

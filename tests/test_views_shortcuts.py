@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from jecheck import db, schema, views
+from jecheck import completeness, db, schema, views
 
 # The plain definitions, as they read before the shortcuts.
 PLAIN_UNBALANCED = """
@@ -62,7 +62,7 @@ def rows(con, sql: str) -> list[tuple]:
     return sorted(con.execute(sql).fetchall(), key=repr)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledger_lines)
 def test_shortcuts_equal_the_plain_definitions(lines):
     con = build(lines)
@@ -98,3 +98,46 @@ def test_journals_keep_their_columns_and_no_working_table_is_left():
     con = build([("J1", 1, "1000", 1, "USD", None)])
     assert [name for (name, *_) in con.execute("DESCRIBE journals").fetchall()] == JOURNAL_COLUMNS
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'journal_account_pairs'").fetchone() == (0,)
+
+
+tb_lines = st.lists(
+    st.tuples(
+        st.sampled_from(["1000", "2000"]),
+        st.integers(-3, 3),
+        st.sampled_from(["E1", "E1", "E2", None]),
+        st.sampled_from([2024, 2024, 2025, None]),
+        st.sampled_from(["1", "M2", "2024-03", "3", "ADJ", None]),
+        st.sampled_from(["2024-01-15", "2024-02-10", "2024-03-05"]),
+    ),
+    min_size=1, max_size=12,
+)
+TRIAL_BALANCE = [(account, "E1", 2024, period, 0, 1) for account in ("1000", "2000") for period in ("1", "2", "3")]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tb_lines)
+@example([("1000", 1, "E1", 2024, "1", "2024-01-15"), ("2000", -1, "E1", 2024, "M2", "2024-02-10"),
+          ("1000", 2, "E2", 2025, "2024-03", "2024-03-05")])  # every line states where it belongs
+def test_trial_balance_activity_without_the_journal_join_equals_the_joined_activity(ledger):
+    def build_tb(plain: bool):
+        con = db.connect(threads=1)
+        con.execute(schema.create_table_sql("lines", schema.LINE_COLUMNS))
+        con.execute(schema.create_table_sql("ctx_tb", schema.CONTEXT_TABLES["tb"]))
+        con.executemany(
+            "INSERT INTO lines (journal_id, account, amount, entity, fiscal_year, period, effective_date) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(f"J{i // 2}", a, Decimal(amount), entity, year, period, day)
+             for i, (a, amount, entity, year, period, day) in enumerate(ledger)],
+        )
+        con.executemany("INSERT INTO ctx_tb (account, entity, fiscal_year, period, beginning, ending) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", TRIAL_BALANCE)
+        original = completeness._line_activity_sql
+        if plain:
+            completeness._line_activity_sql = lambda con: completeness._LINE_ACTIVITY_SQL
+        try:
+            views.create_views(con, views.ViewOptions(country=None))
+        finally:
+            completeness._line_activity_sql = original
+        return rows(con, "SELECT * FROM completeness_tb"), con.execute("DESCRIBE completeness_tb").fetchall()
+
+    assert build_tb(plain=False) == build_tb(plain=True)
