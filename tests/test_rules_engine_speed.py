@@ -1,7 +1,8 @@
 """Loading and running rule packs fast without loosening any check.
 
 A scan trusts the recorded verdicts in checked_sql.json only for SQL whose exact text was checked
-(anything else is walked in full), and running rules side by side on cursors gives exactly the
+(anything else is walked in full), reads the test cases only of rule files not recorded as validated
+in full (the others' cases are read when asked for, and are the same), and running rules side by side on cursors gives exactly the
 findings and hit counts of running them one at a time, stays interruptible, and fails rules alone.
 """
 
@@ -24,7 +25,8 @@ from jecheck.ingest import LoadOptions
 from jecheck.rules_engine import checked_sql, load_pack, load_rules, run_rules
 from jecheck.rules_engine import runner
 from jecheck.rules_engine import validate as rule_validation
-from jecheck.rules_engine.loader import builtin_rules_dir, rule_files
+from jecheck.rules_engine.loader import builtin_rules_dir, load_each, rule_files
+from jecheck.rules_engine.record_checked_sql import validated_rule_texts
 from jecheck.rules_engine.yamlfile import load_yaml
 from jecheck.sample.context import paths_for
 from jecheck.sample.generator import generate_sample
@@ -41,8 +43,42 @@ def built_in_sql() -> list[str]:
 
 def test_checked_sql_records_exactly_the_built_in_rules_verdicts():
     recorded = json.loads(checked_sql.CHECKED_SQL_FILE.read_text(encoding="utf-8"))
-    assert recorded == checked_sql.checked_sql_document(built_in_sql()), (
-        f"checked_sql.json is stale (built-in rule SQL, the checker or a parser changed); run {REGENERATE}")
+    assert recorded == checked_sql.checked_sql_document(built_in_sql(), validated_rule_texts()), (
+        f"checked_sql.json is stale (built-in rules, the checker, the validator or a parser changed); run {REGENERATE}")
+
+
+def test_a_scan_reads_recorded_rule_files_without_their_cases_and_gets_the_same_rules(monkeypatch):
+    read_cases = rule_validation._RuleReader.tests
+
+    def not_now(*args):
+        raise AssertionError(f"a scan read the test cases of a recorded rule file; run {REGENERATE}")
+
+    monkeypatch.setattr(rule_validation._RuleReader, "tests", not_now)
+    lazily = load_rules()
+    monkeypatch.setattr(rule_validation._RuleReader, "tests", read_cases)
+    in_full = {rule.id: rule for rule in load_each([builtin_rules_dir()])[0]}
+    assert len(lazily) == len(in_full)
+    for rule in lazily:  # every field, the cases (read now) included
+        for field in dataclasses.fields(rule):
+            assert getattr(rule, field.name) == getattr(in_full[rule.id], field.name), (rule.id, field.name)
+
+
+def test_an_edited_test_case_in_a_built_in_rule_is_validated_again(tmp_path):
+    pack = shutil.copytree(builtin_rules_dir(), tmp_path / "rules")
+    edited = rule_files(pack)[0]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("    flags: [", "    flagz: [", 1), encoding="utf-8")
+    with pytest.raises(RuleError, match=f"^{edited}:[0-9]+: unknown test-case key 'flagz'"):
+        load_pack(pack, builtin=True)
+
+
+def test_without_tests_blanks_only_the_test_cases_and_keeps_line_numbers():
+    text = ("id: X-001\ntests:\n- name: a\n  given: {}\n\n  # note\n  flags: [J1]\n"
+            "message: \"m\"\nsql: |\n  SELECT 1\n")
+    head = rule_validation.without_tests(text)
+    assert head.splitlines()[7:] == ["message: \"m\"", "sql: |", "  SELECT 1"]
+    assert head.count("\n") == text.count("\n") and "flags" not in head
+    assert rule_validation.without_tests("id: X-001\n") is None
 
 
 def test_a_scan_loads_the_built_in_pack_without_walking_its_sql(monkeypatch):

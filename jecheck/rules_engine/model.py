@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,7 @@ class Rule:
     params: dict[str, Param]
     sql: str
     message: str
-    tests: tuple[TestCase, ...]
+    tests: Sequence[TestCase]  # read lazily for a file recorded as validated (see checked_sql.py)
     path: Path
     pack: Pack
 

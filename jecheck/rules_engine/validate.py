@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..schema import CONTEXT_TABLES, LINE_COLUMN_NAMES
 from .model import (CASE_TABLES, CATEGORIES, GRAINS, PARAM_TYPES, SEVERITIES, STATUSES, Pack, Param, Rule,
                     TestCase)
-from .checked_sql import known_facts
+from .checked_sql import known_facts, validated_rule_file
 from .sqlcheck import SqlProblem, check_sql
 from .yamlfile import YamlDoc, load_yaml
 
@@ -42,17 +43,68 @@ def parse_rule_file(path: Path, pack: Pack, *, check_portability: bool = True) -
     """Load and validate one rule file of `pack`; RuleError names file:line and the fix.
 
     `check_portability=False` skips proving the SQL translates to Spark (a scan does; lint does not).
+    A scan also reads a file that was recorded as validated in full (checked_sql.json) without its test
+    cases, which are read only when asked for.
     """
-    doc = load_yaml(path)
-    return _RuleReader(doc, Path(path), pack, check_portability).read()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None  # load_yaml reports it
+    if not check_portability and text is not None and validated_rule_file(text):
+        head = without_tests(text)
+        if head is not None:
+            return _RuleReader(load_yaml(path, head), path, pack, check_portability, cases_later=True).read()
+    return _RuleReader(load_yaml(path, text), path, pack, check_portability).read()
+
+
+# The top-level `tests:` key and its block: the lines after it that are blank, indented, comments or
+# sequence items at the margin (a block sequence may start at column 0 under a top-level key).
+_TESTS_SECTION = re.compile(r"^tests:.*\n(?:(?:[ \t#-].*|)(?:\n|\Z))*", re.MULTILINE)
+
+
+def without_tests(text: str) -> str | None:
+    """The rule file's text with its test cases blanked out (line numbers kept), or None if not found."""
+    match = _TESTS_SECTION.search(text)
+    if match is None:
+        return None
+    return text[:match.start()] + "\n" * match.group().count("\n") + text[match.end():]
+
+
+class LazyCases(Sequence):
+    """A validated rule file's test cases, read from the file the first time they are asked for."""
+
+    def __init__(self, path: Path, pack: Pack, params: dict[str, Param], grain: str) -> None:
+        self._source = (path, pack, params, grain)
+        self._cases: tuple[TestCase, ...] | None = None
+
+    def _read(self) -> tuple[TestCase, ...]:
+        if self._cases is None:
+            path, pack, params, grain = self._source
+            self._cases = _RuleReader(load_yaml(path), path, pack).tests(params, grain)
+        return self._cases
+
+    def __getitem__(self, index):
+        return self._read()[index]
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __repr__(self) -> str:
+        return repr(self._read())
 
 
 class _RuleReader:
-    def __init__(self, doc: YamlDoc, path: Path, pack: Pack, check_portability: bool = True) -> None:
+    def __init__(self, doc: YamlDoc, path: Path, pack: Pack, check_portability: bool = True,
+                 cases_later: bool = False) -> None:
         self.check_portability = check_portability
         self.doc = doc
         self.path = path
         self.pack = pack
+        self.cases_later = cases_later  # the text holds no test cases: they are read when asked for
 
     def fail(self, path: tuple[Any, ...], problem: str):
         raise self.doc.error(path, problem)
@@ -65,6 +117,8 @@ class _RuleReader:
             if str(key) not in REQUIRED_KEYS + OPTIONAL_KEYS:
                 self.fail((str(key),), f"unknown key {key!r}; rule keys are {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}")
         for key in REQUIRED_KEYS:
+            if key == "tests" and self.cases_later:
+                continue
             if key not in data or data[key] is None or data[key] == "":
                 self.fail((), f"required field {key!r} is missing")
 
@@ -89,7 +143,7 @@ class _RuleReader:
         sql = self.text("sql")
         message = self.text("message")
         self.check_sql(sql, message, params, grain)
-        tests = self.tests(params, grain)
+        tests = LazyCases(self.path, self.pack, params, grain) if self.cases_later else self.tests(params, grain)
         return Rule(
             id=rule_id, slug=slug, title=title, category=category, severity=severity, status=status,
             grain=grain, version=version, rationale=rationale.strip(), references=references,
