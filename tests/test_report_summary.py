@@ -127,3 +127,21 @@ def test_info_findings_are_counted_but_never_flag_a_journal():
                  [("INT-009", "info", "A", False), ("TXT-001", "low", "B", False)])
     assert {r["severity"]: r["findings"] for r in summary.severity_counts(con)}["info"] == 1
     assert summary.flagged_journal_count(con) == 1
+
+
+def test_lists_served_from_an_earlier_fetch_equal_a_fresh_query():
+    # The workpaper fetches the review list and each rule's findings first; the page's smaller requests are
+    # served from those frames and must be exactly what their own query would return.
+    from report_helpers import build_result
+
+    con = build_result(journals=240, top=10).con
+    rules = [r for (r,) in con.execute("SELECT DISTINCT rule_id FROM findings ORDER BY 1").fetchall()]
+    wide = summary.findings_by_rule(con, {rule: 100 for rule in rules})
+    served_findings = summary.findings_by_rule(con, {rule: 2 for rule in rules[1:]})
+    wide_review = summary.review_list(con, 50, top=10)
+    served_review = summary.review_list(con, 7)
+    summary._fetched.clear()
+    assert served_findings.equals(summary.findings_by_rule(con, {rule: 2 for rule in rules[1:]}))
+    assert served_review.equals(summary.review_list(con, 7))
+    assert served_findings.height < wide.height and served_review.height == 7 < wide_review.height
+    assert set(served_findings.get_column("rule_id")) == set(rules[1:])

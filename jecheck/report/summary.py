@@ -186,17 +186,32 @@ def finding_counts_by_rule(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dict(con.execute("SELECT rule_id, count(*) FROM findings GROUP BY rule_id").fetchall())
 
 
+# Frames both reports list (the review list, each rule's first findings), kept per connection so that a
+# request the frames already answer is not fetched again: each fetch finds its journals with a scan of
+# `journals`, a second or more at 10M lines. Reports are written after the scan has finished changing its
+# tables (as for journal_groups).
+_fetched: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def review_list(con: duckdb.DuckDBPyConnection, limit: int, *, top: int | None = None) -> pl.DataFrame:
     """Ranked journals with the facts a reviewer reads first.
 
     Without `top`: the first `limit` ranks. With `top`: the first `top` ranks plus every journal with a
     rule hit, up to `limit` rows.
     """
+    fetched = _fetched.setdefault(con, {}).setdefault("review", {})
+    if (limit, top) in fetched:
+        return fetched[(limit, top)]
+    if top is None:  # the first `limit` ranks: any frame that starts with ranks 1..limit holds them
+        for frame in fetched.values():
+            head = frame.head(limit)
+            if head.height == limit and head.get_column("rank").to_list() == list(range(1, limit + 1)):
+                return head
     where = "" if top is None else "WHERE rank <= $top OR len(rule_ids) > 0"
     params = {"limit": limit} | ({} if top is None else {"top": top})
     # The rows are picked first and their journals found by an IN filter at the scan: cheaper than a
     # join probing every journal.
-    return query_frame(con, f"""
+    frame = query_frame(con, f"""
         WITH r AS (SELECT * FROM review {where} ORDER BY rank LIMIT $limit),
         j AS (SELECT * FROM journals WHERE journal_id IN (SELECT journal_id FROM r))
         SELECT r.rank, r.journal_id, r.risk_score, r.anomaly_score, r.percentile,
@@ -207,6 +222,8 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int, *, top: int | None =
         FROM r LEFT JOIN j USING (journal_id)
         ORDER BY r.rank
     """, params)
+    fetched[(limit, top)] = frame
+    return frame
 
 
 def review_list_size(con: duckdb.DuckDBPyConnection, top: int) -> int:
@@ -218,22 +235,38 @@ def review_list_size(con: duckdb.DuckDBPyConnection, top: int) -> int:
 
 def findings_by_rule(con: duckdb.DuckDBPyConnection, limits: dict[str, int]) -> pl.DataFrame:
     """The first `limits[rule_id]` findings of each rule (unsuppressed first, then by journal and line),
-    with the journal's date, people, source and text, ordered by rule: one query however many rules."""
-    return query_frame(con, """
-        WITH caps AS (SELECT unnest($rules) AS rule_id, unnest($caps) AS cap),
-        picked AS (
-            SELECT f.*, row_number() OVER (PARTITION BY f.rule_id
-                                           ORDER BY f.suppressed, f.journal_id, f.line_no, f.message) AS n
-            FROM findings f JOIN caps c ON c.rule_id = f.rule_id
-            QUALIFY n <= c.cap
-        ),
-        j AS (SELECT * FROM journals WHERE journal_id IN (SELECT journal_id FROM picked))
-        SELECT f.rule_id, f.journal_id, f.line_no, f.message, j.effective_date, j.period_key, j.entered_by,
-               j.approved_by, j.source, j.total_debit, j.header_description, f.suppressed,
-               f.suppression_justification, f.suppression_reviewer, f.evidence
-        FROM picked f LEFT JOIN j USING (journal_id)
-        ORDER BY f.rule_id, f.n
-    """, {"rules": list(limits), "caps": [int(v) for v in limits.values()]})
+    with the journal's date, people, source and text, ordered by rule: one query however many rules.
+
+    A later call whose rows the last fetch holds (each rule's limit within that fetch's, or the rule had
+    fewer findings than it) takes them from it instead of querying again."""
+    fetched = _fetched.setdefault(con, {})
+    picked, fetched_limits = fetched.get("findings", (None, {}))
+    if picked is None or not _holds(picked, fetched_limits, limits):
+        picked = query_frame(con, """
+            WITH caps AS (SELECT unnest($rules) AS rule_id, unnest($caps) AS cap),
+            picked AS (
+                SELECT f.*, row_number() OVER (PARTITION BY f.rule_id
+                                               ORDER BY f.suppressed, f.journal_id, f.line_no, f.message) AS n
+                FROM findings f JOIN caps c ON c.rule_id = f.rule_id
+                QUALIFY n <= c.cap
+            ),
+            j AS (SELECT * FROM journals WHERE journal_id IN (SELECT journal_id FROM picked))
+            SELECT f.rule_id, f.journal_id, f.line_no, f.message, j.effective_date, j.period_key, j.entered_by,
+                   j.approved_by, j.source, j.total_debit, j.header_description, f.suppressed,
+                   f.suppression_justification, f.suppression_reviewer, f.evidence, f.n
+            FROM picked f LEFT JOIN j USING (journal_id)
+            ORDER BY f.rule_id, f.n
+        """, {"rules": list(limits), "caps": [int(v) for v in limits.values()]})
+        fetched["findings"] = (picked, dict(limits))
+    cap = pl.col("rule_id").replace_strict(limits, default=0, return_dtype=pl.Int64)
+    return picked.filter(pl.col("n") <= cap).drop("n")
+
+
+def _holds(picked: pl.DataFrame, fetched_limits: dict[str, int], limits: dict[str, int]) -> bool:
+    """True when `picked` (fetched with `fetched_limits`) holds each rule's first `limits[rule]` findings."""
+    counts = dict(picked.group_by("rule_id").len().iter_rows())
+    return all(rule in fetched_limits and (counts.get(rule, 0) >= cap or counts.get(rule, 0) < fetched_limits[rule])
+               for rule, cap in limits.items())
 
 
 def suppressed_findings(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFrame:

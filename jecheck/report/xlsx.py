@@ -84,6 +84,8 @@ def write_workpaper(result, path: Path, *, row_cap: int = ROW_CAP, review_cap: i
         })
         book.set_properties({"title": "jecheck workpaper", "comments": f"jecheck {result.version}"})
         formats = _Formats(book)
+        if summary.has_review(con):  # the Review sheet's rows first: the Summary's top rows are read from them
+            summary.review_list(con, review_cap, top=int(result.options.top))
         _summary_sheet(_Sheet(book, "Summary", formats), result, rules, sheet_names)
         _review_sheet(_Sheet(book, "Review", formats), result, review_cap)
         shown = summary.findings_by_rule(con, limits)
