@@ -64,20 +64,29 @@ def _case(expr: str, patterns: tuple[tuple[str, str], ...]) -> str:
 
 def ensure_context_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create every ctx_* table that ingest did not, empty, so views and rules can always read them."""
+    existing = _existing_context_tables(con)
     for name, columns in CONTEXT_TABLES.items():
-        table = f"ctx_{name}"
-        if not table_exists(con, table):
-            con.execute(create_table_sql(table, columns))
+        if name not in existing:
+            con.execute(create_table_sql(f"ctx_{name}", columns))
 
 
 def context_present(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Names of the context tables that hold at least one row (coa, users, calendar, sources, tb, ...)."""
-    present = set()
-    for name in CONTEXT_TABLES:
-        table = f"ctx_{name}"
-        if table_exists(con, table) and con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
-            present.add(name)
-    return present
+    existing = sorted(_existing_context_tables(con))
+    if not existing:
+        return set()
+    counts = con.execute("SELECT " + ", ".join(f'(SELECT count(*) FROM "ctx_{name}")' for name in existing)).fetchone()
+    return {name for name, count in zip(existing, counts) if count}
+
+
+def _existing_context_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Context names whose ctx_* table or view exists (one catalog query instead of one per table)."""
+    return {
+        name for (name,) in con.execute(
+            "SELECT substr(table_name, 5) FROM information_schema.tables WHERE table_name IN "
+            f"({', '.join('?' for _ in CONTEXT_TABLES)})", [f"ctx_{name}" for name in CONTEXT_TABLES],
+        ).fetchall()
+    }
 
 
 def parse_baseline(text: str) -> tuple[str, str]:
