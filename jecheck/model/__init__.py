@@ -115,8 +115,7 @@ def score(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> ModelReport:
         _choose_explained(con, options.explain)
         _explain(con, forest, names, medians)
         feature_sql.create_evidence(con, parts)
-        # free what sentences don't read
-        _drop(con, ["model_features", "model_journal_accounts", *(f"model_part_{part}" for part in parts)])
+        _drop(con, ["model_features", *(f"model_part_{part}" for part in parts)])  # free what sentences don't read
         reason_sql.create_reference(con, baseline=options.baseline is not None)
         reason_sql.render(con, names, REASONS_PER_ENTRY)
         _create_scores(con, names)

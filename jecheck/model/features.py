@@ -213,11 +213,6 @@ def _code(con: duckdb.DuckDBPyConnection, name: str, source: str) -> str:
     return f"(v_{name}.n - CAST({source}.in_fit AS INTEGER)) * {_base(con, name)} + v_{name}.rk"
 
 
-# An account's net amount in a journal relative to the account's median (over model_journal_accounts a
-# joined to model_values_account v_account), where there is one: amount_vs_account takes the largest.
-_AMOUNT_RATIO = "CAST(abs(a.net) AS DOUBLE) / CAST(v_account.median_amount AS DOUBLE)"
-_HAS_AMOUNT_RATIO = "a.net <> 0 AND a.account IS NOT NULL AND v_account.median_amount > 0"
-
 # Line-level rarities: feature -> (source table, its keys)
 _ACCOUNT_KEYS = {"account": "account"}
 _PREPARER_ACCOUNT_KEYS = {"user": "entered_by", "account": "account"}
@@ -305,8 +300,8 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
     """Create `model_features` from `model_journals` (journal_columns() plus jkey, in_fit, in_scope).
 
     `model_features` holds jkey, journal_id, in_fit, in_scope and every f_<feature> as FLOAT; the
-    counts and codes the reasons quote stay in small `model_values_*` tables, the per-journal
-    `model_part_*` tables and `model_journal_accounts` until `create_evidence`. Features whose columns the ledger lacks come out
+    counts and codes the reasons quote stay in small `model_values_*` tables and the per-journal
+    `model_part_*` tables until `create_evidence`. Features whose columns the ledger lacks come out
     NULL. Returns the line-level parts made (needed by `create_evidence`).
     """
     con.execute(f"""
@@ -341,14 +336,18 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
         CREATE OR REPLACE TEMP TABLE model_part_accounts AS
         SELECT a.jkey, min({_code(con, "account", "a")}) AS account_code,
                min({_code(con, "preparer_account", "a")}) AS preparer_account_code,
-               max({_AMOUNT_RATIO}) FILTER (WHERE {_HAS_AMOUNT_RATIO}) AS amount_ratio
+               -- the account whose net amount is the most times its median (ties: account order)
+               max(struct_pack(ratio := CAST(abs(a.net) AS DOUBLE) / CAST(v_account.median_amount AS DOUBLE),
+                               rk := v_account.rk, amount := abs(a.net)))
+                   FILTER (WHERE a.net <> 0 AND a.account IS NOT NULL AND v_account.median_amount > 0) AS amount_top
         FROM model_journal_accounts a
         JOIN model_values_account v_account ON {_matches("v_account", _ACCOUNT_KEYS, "a")}
         JOIN model_values_preparer_account v_preparer_account
             ON {_matches("v_preparer_account", _PREPARER_ACCOUNT_KEYS, "a")}
         GROUP BY a.jkey
     """)
-    con.execute(_PAIRS)  # model_journal_accounts stays for create_evidence
+    con.execute(_PAIRS)
+    con.execute("DROP TABLE model_journal_accounts")
     _create_values(con, "account_pair", _PAIR_KEYS, "model_pairs")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_part_pairs AS
@@ -391,7 +390,7 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
     columns += [f"CAST(CASE WHEN p_{part}.{code} IS NOT NULL THEN {_rarity(f'p_{part}.{code} // {_base(con, values)}', common)} END "
                 f"AS FLOAT) AS f_{feature}"  # greatest() would turn a NULL into a rarity of 0
                 for feature, (part, code, values, _) in _CODED.items() if part in parts]
-    columns.append("CAST(log10(p_accounts.amount_ratio) AS FLOAT) AS f_amount_vs_account")
+    columns.append("CAST(log10(p_accounts.amount_top.ratio) AS FLOAT) AS f_amount_vs_account")
     if "keywords" in parts:  # no warning word: as unsurprising as a word every entry uses
         columns.append("CAST(coalesce(p_keywords.f_keyword_rarity, 0.0) AS FLOAT) AS f_keyword_rarity")
     con.execute(f"""
@@ -460,16 +459,8 @@ def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
             joins.append(join)
             columns.append(f"{count} AS {feature}__others")
             columns += [f'x_{values}."{column}" AS {feature}__{name}' for name, column in quoted.items()]
-    # The account behind amount_vs_account (ties: the last in account order), for these journals only.
-    joins.append(f"""LEFT JOIN (
-            SELECT a.jkey, max(struct_pack(ratio := {_AMOUNT_RATIO}, rk := v_account.rk, amount := abs(a.net)))
-                FILTER (WHERE {_HAS_AMOUNT_RATIO}) AS amount_top
-            FROM model_journal_accounts a
-            JOIN model_values_account v_account ON {_matches("v_account", _ACCOUNT_KEYS, "a")}
-            WHERE a.{explained} GROUP BY a.jkey
-        ) p_top ON p_top.jkey = j.jkey
-        LEFT JOIN model_values_account x_top ON x_top.rk = p_top.amount_top.rk""")
-    columns += ["x_top.account AS amount_vs_account__account", "p_top.amount_top.amount AS amount_vs_account__amount",
+    joins.append("LEFT JOIN model_values_account x_top ON x_top.rk = p_accounts.amount_top.rk")
+    columns += ["x_top.account AS amount_vs_account__account", "p_accounts.amount_top.amount AS amount_vs_account__amount",
                 "x_top.median_amount AS amount_vs_account__median"]
     if "keywords" in parts:
         columns += [f"p_keywords.keyword_rarity__{c}" for c in ("keywords", "keyword", "others")]
