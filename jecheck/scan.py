@@ -175,14 +175,14 @@ def run_scan(options: ScanOptions, progress=None) -> ScanResult:
     t0 = time.perf_counter()
     timer = Timer()
     notify = progress or (lambda stage: None)
-    if options.model:
-        _import_model_in_background()
 
     # Rule packs and configuration are validated before the (possibly long) load.
     with timer.stage("rule_packs"):
         ruleset = load_rules(extra_dirs=list(options.rules_dirs))
         config = load_config(options.config, select=list(options.select), ignore=list(options.ignore),
                              suppress_path=options.suppress, ruleset=ruleset)
+    if options.model:  # after the rule packs: the import would hold the GIL they need
+        _import_model_in_background()
     notify("load")
     con, ingest_report = open_ledger(
         options.load,
