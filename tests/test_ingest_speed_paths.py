@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 import duckdb
+import pytest
 
 from jecheck.ingest import parsing
 
@@ -66,3 +67,47 @@ def test_a_file_database_loads_as_memory_does_and_keeps_no_scratch(tmp_path):
     in_memory, in_file = results
     assert in_file == in_memory
     assert len(in_memory[0]) == 2 and len(in_memory[1]) == 2  # two lines loaded, two rows rejected
+
+
+def _ledger_and_contexts(tmp_path, ledger_text: str):
+    ledger = tmp_path / "gl.csv"
+    ledger.write_text(ledger_text)
+    coa = tmp_path / "coa.csv"
+    coa.write_text("account,name,type\n1000,Cash,asset\n2000,AP,liability\n")
+    calendar = tmp_path / "cal.csv"
+    calendar.write_text("period,fiscal_year,period_start,period_end\n2024-01,2024,2024-01-01,2024-01-31\n"
+                        "2024-02,2024,2024-02-01,not a date\n")
+    return ledger, {"coa": str(coa), "calendar": str(calendar)}
+
+
+def _load_with_threads(threads: int, ledger, contexts):
+    from jecheck import db
+    from jecheck.ingest import LoadOptions, load
+
+    con = db.connect(threads=threads)
+    report = load(con, LoadOptions(paths=(str(ledger),), **contexts))
+    return con, report
+
+
+def test_contexts_loaded_alongside_the_ledger_give_what_a_serial_load_gives(tmp_path):
+    ledger, contexts = _ledger_and_contexts(tmp_path, "journal_id,account,amount,effective_date\n"
+                                                      "J1,1000,5,2024-01-31\nJ1,3000,-5,2024-01-31\n")
+    outcomes = []
+    for threads in (1, 2):  # one thread loads in turn; two load the contexts on a second cursor
+        con, report = _load_with_threads(threads, ledger, contexts)
+        tables = [rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in ("lines", "rejects", "ctx_coa", "ctx_calendar")]
+        outcomes.append((tables, [f.name for f in report.files], report.warnings, sorted(report.context)))
+        assert all(f.sha256 for f in report.files)
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[1][1] == ["gl.csv", "coa.csv", "cal.csv"]
+    assert any("does not list 1 of the ledger's accounts" in w for w in outcomes[1][2])
+
+
+def test_a_broken_ledger_is_the_error_even_when_a_context_file_is_broken_too(tmp_path):
+    from jecheck.errors import DataError
+
+    ledger, contexts = _ledger_and_contexts(tmp_path, "journal_id,account,amount,effective_date\n")
+    (tmp_path / "coa.csv").write_bytes(b"")
+    for threads in (1, 2):
+        with pytest.raises(DataError, match="gl.csv has column names but no data rows"):
+            _load_with_threads(threads, ledger, contexts)

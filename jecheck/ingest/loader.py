@@ -9,8 +9,9 @@ into `rejects`; load context files the same way; count what the report must show
 from __future__ import annotations
 
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,12 +151,15 @@ def load(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> IngestReport:
     con.execute(REJECTS_DDL)
     scratch: list[str] = []  # every temporary table and view, dropped at the end
     sniffed = list(plan.files)  # every file read, whose SHA-256 is computed meanwhile
+    contexts = _ContextLoad(con, options, spec)
     try:
-        with _unreadable_as_data_error(plan.label):
-            _load_lines(con, plan, report, scratch)
-        for name, path in options.context_files().items():
-            with _unreadable_as_data_error(f"{CONTEXT_OPTION[name]} {Path(path).name}"):
-                report.context[name] = _load_context(con, name, path, options, spec, report, scratch, sniffed)
+        try:
+            with _unreadable_as_data_error(plan.label):
+                _load_lines(con, plan, report, scratch)
+        except BaseException:
+            contexts.stop()
+            raise
+        contexts.finish(con, report, scratch, sniffed)
         if "is_manual" not in res.sources and report.context.get("sources") and report.context["sources"].rows_loaded:
             _manual_from_source_listing(con, report)
         report.out_of_range_dates = _out_of_range(con)
@@ -171,6 +175,75 @@ def load(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> IngestReport:
     if options.rejects_file:
         write_rejects(con, options.rejects_file)
     return report
+
+
+class _ContextLoad:
+    """The context files, loaded on a second cursor while the ledger loads when DuckDB has a thread to
+    spare and the tables live in memory (a database file means a large ledger, whose memory peak must
+    not double), else after it. Files, warnings and errors are taken in the order a serial load gives."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, options: LoadOptions, spec: mapping.MappingFile | None):
+        self._options, self._spec = options, spec
+        self._part = IngestReport()  # the contexts' files, warnings and outcomes, merged by `finish`
+        self._files: list[SniffedFile] = []
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if options.context_files() and _spare_thread_in_memory(con):
+            self._cursor = con.cursor()
+            self._thread = threading.Thread(target=self._run_alongside, name="jecheck-context", daemon=True)
+            self._thread.start()
+
+    def _run_alongside(self) -> None:
+        scratch: list[str] = []
+        try:
+            self._load(self._cursor, scratch)
+        except BaseException as exc:  # re-raised by `finish`, in the caller's thread
+            self._error = exc
+        finally:
+            with suppress(duckdb.Error):
+                _drop(self._cursor, scratch)
+
+    def _load(self, con: duckdb.DuckDBPyConnection, scratch: list[str]) -> None:
+        for name, path in self._options.context_files().items():
+            with _unreadable_as_data_error(f"{CONTEXT_OPTION[name]} {Path(path).name}"):
+                self._part.context[name] = _load_context(con, name, path, self._options, self._spec, self._part,
+                                                         scratch, self._files)
+
+    def finish(self, con: duckdb.DuckDBPyConnection, report: IngestReport, scratch: list[str],
+               files: list[SniffedFile]) -> None:
+        """Load the contexts now, or wait for them; then add what they found to `report` and `files`."""
+        try:
+            if self._thread is None:
+                self._load(con, scratch)
+            else:
+                while self._thread.is_alive():  # waking now and then lets Ctrl-C reach this thread
+                    self._thread.join(0.2)
+                self.stop()
+                if self._error is not None:
+                    raise self._error
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            files += self._files  # their SHA-256s are awaited either way
+        report.files += self._part.files
+        report.warnings += self._part.warnings
+        report.context.update(self._part.context)
+
+    def stop(self) -> None:
+        """Interrupt the contexts' loading if it still runs (the load failed), wait for it, close its cursor."""
+        if self._thread is not None:
+            self._cursor.interrupt()
+            self._thread.join()
+            self._cursor.close()
+            self._thread = None
+
+
+def _spare_thread_in_memory(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when DuckDB may use more than one thread and keeps the tables in memory."""
+    threads, path = con.execute("SELECT current_setting('threads'), (SELECT path FROM duckdb_databases() "
+                                "WHERE database_name = current_database())").fetchone()
+    return threads > 1 and path is None
 
 
 def _load_lines(con: duckdb.DuckDBPyConnection, plan: LedgerPlan, report: IngestReport, scratch: list[str]) -> None:
