@@ -111,8 +111,9 @@ def open_ledger(
 ) -> tuple[duckdb.DuckDBPyConnection, IngestReport]:
     """Load the ledger and context files and build the canonical views. Shared by scan and profile."""
     timer = timer or Timer()
-    con = db.connect(threads=threads, memory_limit=memory_limit,
-                     compressed=keep_compressed(load_options, memory_limit))
+    compressed = keep_compressed(load_options, memory_limit)
+    con = db.connect(threads=threads, memory_limit=memory_limit or (LARGE_LEDGER_MEMORY if compressed else None),
+                     compressed=compressed)
     with timer.stage("load"):
         report = load(con, load_options)
     with timer.stage("views"):
@@ -123,6 +124,10 @@ def open_ledger(
 # Above this estimated in-memory size, tables are kept compressed (see db.connect): a large ledger then
 # needs a fraction of the memory, at the price of compressing it once (~25% more CPU at 1M lines).
 COMPRESS_ABOVE_BYTES = 1 << 30
+# DuckDB's memory limit for a ledger kept compressed when --memory-limit is not given. Without one, DuckDB
+# caches the database file's blocks up to 80% of RAM (a 10M-line scan peaked at 4.3 GB); with it, the same
+# scan peaks at 3.1 GB and runs no slower, reading evicted blocks back from the OS's file cache.
+LARGE_LEDGER_MEMORY = "3GB"
 CELL_BYTES = 12  # DuckDB's uncompressed cell, on average over a ledger's text, dates and amounts
 TEXT_EXPANSION = {".xlsx": 6.0, ".xls": 3.0, ".ods": 6.0}  # in-memory bytes per file byte; text files 1.2
 

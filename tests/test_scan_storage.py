@@ -53,3 +53,20 @@ def test_compressed_storage_gives_the_same_findings_and_scores(repo_root, monkey
     assert findings and scores
     assert findings_c == findings
     assert scores_c == scores
+
+
+def _memory_limit(con) -> int:
+    return parse_size(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+
+def test_a_compressed_ledger_gets_a_bounded_memory_budget_unless_the_user_gives_one(repo_root, monkeypatch):
+    base = repo_root / "sample_ledgers" / "locker_co_fy2004" / "locker_co_fy2004"
+    load = LoadOptions(paths=(f"{base}.parquet",))
+    in_memory, _ = scan.open_ledger(load)
+    assert _memory_limit(in_memory) > parse_size(scan.LARGE_LEDGER_MEMORY)  # DuckDB's default: 80% of RAM
+    monkeypatch.setattr(scan, "COMPRESS_ABOVE_BYTES", 0)
+    compressed, _ = scan.open_ledger(load)
+    # DuckDB shows the setting rounded ("2.7 GiB")
+    assert _memory_limit(compressed) == pytest.approx(parse_size(scan.LARGE_LEDGER_MEMORY), rel=0.05)
+    chosen, _ = scan.open_ledger(load, memory_limit="5GB")
+    assert _memory_limit(chosen) == pytest.approx(parse_size("5GB"), rel=0.05)

@@ -56,7 +56,7 @@ def _import_quietly(import_now) -> None:
 @click.option("--seed", default=42, show_default=True, type=int, help="Model seed (recorded in the report).")
 @click.option("--top", default=100, show_default=True, type=click.IntRange(1), help="Review entries to show and report.")
 @click.option("--threads", default=None, type=click.IntRange(1), help="Threads for DuckDB and the model (default: all cores).")
-@click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond it).")
+@click.option("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB (spills to disk beyond it); default 80% of RAM, or 3GB for a ledger over ~1 GiB.")
 @click.option("--no-model", is_flag=True, help="Run the rules only (no anomaly scores).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of tables.")
