@@ -72,6 +72,17 @@ def test_an_edited_test_case_in_a_built_in_rule_is_validated_again(tmp_path):
         load_pack(pack, builtin=True)
 
 
+def test_lazily_read_cases_come_from_the_text_that_was_checked_not_a_later_read(tmp_path):
+    pack = shutil.copytree(builtin_rules_dir(), tmp_path / "rules")
+    rule_file = rule_files(pack)[0]
+    rule_id = load_yaml(rule_file).data["id"]
+    in_full = {rule.id: rule for rule in load_each([builtin_rules_dir()])[0]}[rule_id]
+    lazily = {rule.id: rule for rule in load_pack(pack, builtin=True)[1]}[rule_id]
+    edited = rule_file.read_text(encoding="utf-8").replace("    flags: [", "    flagz: [", 1)
+    rule_file.write_text(edited, encoding="utf-8")  # the file changes after the pack was loaded
+    assert tuple(lazily.tests) == tuple(in_full.tests)
+
+
 def test_without_tests_blanks_only_the_test_cases_and_keeps_line_numbers():
     text = ("id: X-001\ntests:\n- name: a\n  given: {}\n\n  # note\n  flags: [J1]\n"
             "message: \"m\"\nsql: |\n  SELECT 1\n")

@@ -54,7 +54,7 @@ def parse_rule_file(path: Path, pack: Pack, *, check_portability: bool = True) -
     if not check_portability and text is not None and validated_rule_file(text):
         head = without_tests(text)
         if head is not None:
-            return _RuleReader(load_yaml(path, head), path, pack, check_portability, cases_later=True).read()
+            return _RuleReader(load_yaml(path, head), path, pack, check_portability, cases_from=text).read()
     return _RuleReader(load_yaml(path, text), path, pack, check_portability).read()
 
 
@@ -72,16 +72,17 @@ def without_tests(text: str) -> str | None:
 
 
 class LazyCases(Sequence):
-    """A validated rule file's test cases, read from the file the first time they are asked for."""
+    """A validated rule file's test cases, parsed from its text (the one checked against the record, not a
+    second read of the file) the first time they are asked for."""
 
-    def __init__(self, path: Path, pack: Pack, params: dict[str, Param], grain: str) -> None:
-        self._source = (path, pack, params, grain)
+    def __init__(self, path: Path, text: str, pack: Pack, params: dict[str, Param], grain: str) -> None:
+        self._source = (path, text, pack, params, grain)
         self._cases: tuple[TestCase, ...] | None = None
 
     def _read(self) -> tuple[TestCase, ...]:
         if self._cases is None:
-            path, pack, params, grain = self._source
-            self._cases = _RuleReader(load_yaml(path), path, pack).tests(params, grain)
+            path, text, pack, params, grain = self._source
+            self._cases = _RuleReader(load_yaml(path, text), path, pack).tests(params, grain)
         return self._cases
 
     def __getitem__(self, index):
@@ -99,12 +100,12 @@ class LazyCases(Sequence):
 
 class _RuleReader:
     def __init__(self, doc: YamlDoc, path: Path, pack: Pack, check_portability: bool = True,
-                 cases_later: bool = False) -> None:
+                 cases_from: str | None = None) -> None:
         self.check_portability = check_portability
         self.doc = doc
         self.path = path
         self.pack = pack
-        self.cases_later = cases_later  # the text holds no test cases: they are read when asked for
+        self.cases_from = cases_from  # the doc holds no test cases: they are read from this text when asked for
 
     def fail(self, path: tuple[Any, ...], problem: str):
         raise self.doc.error(path, problem)
@@ -117,7 +118,7 @@ class _RuleReader:
             if str(key) not in REQUIRED_KEYS + OPTIONAL_KEYS:
                 self.fail((str(key),), f"unknown key {key!r}; rule keys are {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}")
         for key in REQUIRED_KEYS:
-            if key == "tests" and self.cases_later:
+            if key == "tests" and self.cases_from is not None:
                 continue
             if key not in data or data[key] is None or data[key] == "":
                 self.fail((), f"required field {key!r} is missing")
@@ -143,7 +144,8 @@ class _RuleReader:
         sql = self.text("sql")
         message = self.text("message")
         self.check_sql(sql, message, params, grain)
-        tests = LazyCases(self.path, self.pack, params, grain) if self.cases_later else self.tests(params, grain)
+        tests = (LazyCases(self.path, self.cases_from, self.pack, params, grain) if self.cases_from is not None
+                 else self.tests(params, grain))
         return Rule(
             id=rule_id, slug=slug, title=title, category=category, severity=severity, status=status,
             grain=grain, version=version, rationale=rationale.strip(), references=references,
