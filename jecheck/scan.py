@@ -20,6 +20,7 @@ import duckdb
 from . import __version__, completeness, db, views
 from .errors import UsageError
 from .ingest import IngestReport, LoadOptions, load
+from .ingest.readers import parquet_shape
 
 SEVERITIES = ("info", "low", "medium", "high")
 
@@ -139,10 +140,8 @@ def keep_compressed(load_options: LoadOptions, memory_limit: str | None) -> bool
     for path in (*load_options.paths, *load_options.context_files().values()):
         with suppress(Exception):  # an unreadable file is the loader's to report
             if path.lower().endswith(".parquet"):  # the footer says rows and columns
-                with duckdb.connect() as footer:
-                    rows = footer.execute("SELECT sum(num_rows) FROM parquet_file_metadata($p)", {"p": path}).fetchall()
-                    columns = footer.execute("DESCRIBE SELECT * FROM read_parquet($p)", {"p": path}).fetchall()
-                estimate += rows[0][0] * len(columns) * CELL_BYTES
+                rows, columns = parquet_shape(path)
+                estimate += rows * columns * CELL_BYTES
             else:
                 estimate += os.path.getsize(path) * TEXT_EXPANSION.get(os.path.splitext(path)[1].lower(), 1.2)
     budget = COMPRESS_ABOVE_BYTES

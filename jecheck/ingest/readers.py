@@ -377,10 +377,22 @@ def _first_line(exc: Exception) -> str:
 
 # --- Parquet ------------------------------------------------------------------------------------
 
+def _footer_connection() -> duckdb.DuckDBPyConnection:
+    """A throwaway connection for reading Parquet footers; it never installs or loads an extension."""
+    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+
+
+def parquet_shape(path: str) -> tuple[int, int]:
+    """(rows, top-level columns) of a Parquet file, from its footer alone."""
+    with _footer_connection() as con:
+        rows = con.execute("SELECT sum(num_rows) FROM parquet_file_metadata(?)", [path]).fetchall()[0][0]
+        schema = con.execute("SELECT name, num_children FROM parquet_schema(?)", [path]).fetchall()
+    return int(rows or 0), len(_top_level_names(schema))
+
+
 def _sniff_parquet(file: Path, info: FileInfo) -> SniffedFile:
     try:
-        with duckdb.connect(config={"autoinstall_known_extensions": False,
-                                    "autoload_known_extensions": False}) as con:
+        with _footer_connection() as con:
             schema = con.execute("SELECT name, num_children FROM parquet_schema(?)", [str(file)]).fetchall()
     except duckdb.Error as exc:
         raise DataError(f"{file.name} is not a readable Parquet file ({_first_line(exc)}); "
