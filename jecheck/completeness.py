@@ -19,6 +19,8 @@ from decimal import Decimal
 
 import duckdb
 
+from .views import column_counts
+
 # SAP BSTAT values whose documents are not postings and need not balance.
 NON_POSTING_STATUSES = ("V", "W", "Z", "S", "M", "D", "L")
 
@@ -197,8 +199,8 @@ def _line_activity_sql(con: duckdb.DuckDBPyConnection) -> str:
     (the usual extract); each label is parsed once per distinct label.
     """
     lines = con.execute("SELECT count(*) FROM lines").fetchone()[0]
-    stated = con.execute("SELECT journal_id, entity, fiscal_year, period FROM line_column_counts").fetchone()
-    if any(count != lines for count in stated) or not con.execute(
+    counts = column_counts(con)
+    if any(counts[name] != lines for name in ("journal_id", "entity", "fiscal_year", "period")) or not con.execute(
         "SELECT coalesce(bool_and(TRY_CAST(regexp_extract(period, '([0-9]+)$', 1) AS INTEGER) IS NOT NULL), true) "
         "FROM (SELECT DISTINCT period FROM lines)"
     ).fetchone()[0]:
