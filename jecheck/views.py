@@ -15,7 +15,7 @@ import duckdb
 
 from .db import table_exists
 from .errors import UsageError
-from .schema import CONTEXT_TABLES, LINE_COLUMNS, create_table_sql
+from .schema import COLUMNS_BY_NAME, CONTEXT_TABLES, LINE_COLUMNS, create_table_sql
 
 # Keyword patterns (lower-case regular expressions) for inferring account subtype and type from
 # names when no chart of accounts is given. Order matters: the first match wins.
@@ -205,6 +205,59 @@ def _create_periods(con: duckdb.DuckDBPyConnection, options: ViewOptions) -> Non
 JOURNAL_CHECK_COLUMNS = ("lines_differ_in_currency_or_status", "line_numbers_may_repeat")
 
 
+# journals' attributes from its lines: (journals column, aggregate, lines column). min() is the documented
+# choice when a journal's lines disagree.
+JOURNAL_ATTRIBUTES: tuple[tuple[str, str, str], ...] = (
+    ("entity", "min", "entity"),
+    ("fiscal_year", "min", "fiscal_year"),
+    ("period", "min", "period"),
+    ("effective_date", "min", "effective_date"),
+    ("last_effective_date", "max", "effective_date"),
+    ("document_date", "min", "document_date"),
+    ("entered_at", "min", "entered_at"),
+    ("entered_by", "min", "entered_by"),
+    ("approved_by", "min", "approved_by"),
+    ("approved_at", "min", "approved_at"),
+    ("modified_by", "min", "modified_by"),
+    ("modified_at", "max", "modified_at"),
+    ("header_description", "min", "header_description"),
+    ("first_line_description", "min", "line_description"),
+    ("source", "min", "source"),
+    ("is_manual", "bool_or", "is_manual"),
+    ("currency", "min", "currency"),
+    ("reversal_indicator", "min", "reversal_indicator"),
+    ("reversal_journal_id", "min", "reversal_journal_id"),
+    ("posting_status", "min", "posting_status"),
+)
+
+
+def _journal_aggregates(counts: dict[str, int]) -> str:
+    """The attribute and check aggregates of `_create_journals`' GROUP BY.
+
+    A column the ledger does not carry (all NULL) aggregates to NULL and flags no journal, so its
+    aggregate is replaced by that constant: each string aggregate over millions of lines costs seconds.
+    """
+    attributes = [
+        f"{aggregate}({column}) AS {name}" if counts[column]
+        else f"CAST(NULL AS {COLUMNS_BY_NAME[column].sql_type}) AS {name}"
+        for name, aggregate, column in JOURNAL_ATTRIBUTES
+    ]
+    disagreements = [
+        f"count({column}) NOT IN (0, count(*)) OR min({column}) IS DISTINCT FROM max({column})"
+        for column in ("currency", "posting_status") if counts[column]
+    ]
+    repeats = ("coalesce(bit_count(bit_or(CAST(1 AS UBIGINT) << (line_no & 63))), 0) <> count(line_no)"
+               if counts["line_no"] else "false")
+    return ",\n".join([
+        *attributes,
+        "count(*) AS line_count",
+        "coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS total_debit",
+        "coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS total_credit",
+        f"{' OR '.join(disagreements) or 'false'} AS lines_differ_in_currency_or_status",
+        f"{repeats} AS line_numbers_may_repeat",
+    ])
+
+
 def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
     """One row per journal. `period_key` is the (non-adjustment) period holding its effective date.
 
@@ -212,38 +265,10 @@ def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
     whether a line number may repeat. The latter sets one bit per line number (modulo 64): fewer bits
     than numbered lines means a repeat or a collision, so only those journals need an exact count.
     """
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TABLE journals AS
         WITH per_journal AS (
-            SELECT journal_id,
-                   min(entity) AS entity,
-                   min(fiscal_year) AS fiscal_year,
-                   min(period) AS period,
-                   min(effective_date) AS effective_date,
-                   max(effective_date) AS last_effective_date,
-                   min(document_date) AS document_date,
-                   min(entered_at) AS entered_at,
-                   min(entered_by) AS entered_by,
-                   min(approved_by) AS approved_by,
-                   min(approved_at) AS approved_at,
-                   min(modified_by) AS modified_by,
-                   max(modified_at) AS modified_at,
-                   min(header_description) AS header_description,
-                   min(line_description) AS first_line_description,
-                   min(source) AS source,
-                   bool_or(is_manual) AS is_manual,
-                   min(currency) AS currency,
-                   min(reversal_indicator) AS reversal_indicator,
-                   min(reversal_journal_id) AS reversal_journal_id,
-                   min(posting_status) AS posting_status,
-                   count(*) AS line_count,
-                   coalesce(sum(amount) FILTER (WHERE amount > 0), 0) AS total_debit,
-                   coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS total_credit,
-                   count(currency) NOT IN (0, count(*)) OR min(currency) IS DISTINCT FROM max(currency)
-                   OR count(posting_status) NOT IN (0, count(*))
-                   OR min(posting_status) IS DISTINCT FROM max(posting_status) AS lines_differ_in_currency_or_status,
-                   coalesce(bit_count(bit_or(CAST(1 AS UBIGINT) << (line_no & 63))), 0) <> count(line_no)
-                       AS line_numbers_may_repeat
+            SELECT journal_id, {_journal_aggregates(column_counts(con))}
             FROM lines
             GROUP BY journal_id
         ),

@@ -141,3 +141,39 @@ def test_trial_balance_activity_without_the_journal_join_equals_the_joined_activ
         return rows(con, "SELECT * FROM completeness_tb"), con.execute("DESCRIBE completeness_tb").fetchall()
 
     assert build_tb(plain=False) == build_tb(plain=True)
+
+
+# Each journal attribute by its plain definition, the aggregate over every line; journals replaces the
+# aggregate of a column the ledger does not carry by NULL, which must give the same values and types.
+PLAIN_ATTRIBUTES = "SELECT journal_id, " + ", ".join(
+    f"{aggregate}({column})" for _, aggregate, column in views.JOURNAL_ATTRIBUTES) + " FROM lines GROUP BY journal_id"
+attribute_lines = st.lists(
+    st.tuples(
+        st.sampled_from(["J1", "J2", "J3"]),
+        st.sampled_from(["E1", "E2", None]),
+        st.sampled_from(["ann", "bob", None]),
+        st.sampled_from([None, "2024-03-31 10:00:00", "2024-04-01 09:30:00"]),
+        st.sampled_from([True, False, None]),
+    ),
+    min_size=1, max_size=8,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(attribute_lines, st.booleans())
+@example([("J1", None, None, None, None)], False)  # a ledger carrying none of the optional columns
+def test_journal_attributes_equal_their_plain_aggregates_whichever_columns_the_ledger_carries(lines, status):
+    con = db.connect(threads=1)
+    con.execute(schema.create_table_sql("lines", schema.LINE_COLUMNS))
+    con.executemany(
+        "INSERT INTO lines (journal_id, account, amount, effective_date, entity, entered_by, modified_at, is_manual,"
+        " posting_status, line_no) VALUES (?, '1000', 0, DATE '2024-03-31', ?, ?, ?, ?, ?, NULL)",
+        [(j, entity, user, modified, manual, "posted" if status else None) for j, entity, user, modified, manual in lines],
+    )
+    views.create_views(con, views.ViewOptions(country=None))
+    names = ", ".join(name for name, _, _ in views.JOURNAL_ATTRIBUTES)
+    assert rows(con, f"SELECT journal_id, {names} FROM journals") == rows(con, PLAIN_ATTRIBUTES)
+    journal_types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                                     "WHERE table_name = 'journals'").fetchall())
+    for name, _, column in views.JOURNAL_ATTRIBUTES:
+        assert journal_types[name] == schema.COLUMNS_BY_NAME[column].sql_type
