@@ -15,7 +15,7 @@ import duckdb
 
 from .errors import DataError, UsageError, first_line
 
-# Every connection `connect` opened and not yet collected: what Ctrl-C interrupts.
+# Every connection `connect` opened and every `cursor` still open: what Ctrl-C interrupts.
 _open_connections: weakref.WeakSet = weakref.WeakSet()
 
 
@@ -69,6 +69,28 @@ def connect(
         weakref.finalize(con, shutil.rmtree, spill_dir, ignore_errors=True)
     _open_connections.add(con)
     return con
+
+
+@contextmanager
+def cursor(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of `con` (a connection object of its own, for another thread), closed on leaving.
+
+    Ctrl-C and `interrupt_all` reach its query like the connection's own.
+    """
+    opened = con.cursor()
+    _open_connections.add(opened)
+    try:
+        yield opened
+    finally:
+        _open_connections.discard(opened)
+        opened.close()
+
+
+def interrupt_all() -> None:
+    """Interrupt the running query of every open connection and cursor, whichever thread runs it."""
+    for con in list(_open_connections):
+        with suppress(duckdb.Error):
+            con.interrupt()
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:
@@ -153,9 +175,7 @@ def _ctrl_c_interrupts_queries() -> Iterator[None]:
 def _interrupt_on_ctrl_c(read_end: int) -> None:
     while signals := os.read(read_end, 64):
         if signal.SIGINT in signals:
-            for con in list(_open_connections):
-                with suppress(duckdb.Error):
-                    con.interrupt()
+            interrupt_all()
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 
@@ -166,10 +166,11 @@ def check_completeness(con: duckdb.DuckDBPyConnection, load_options: LoadOptions
     )
 
 
-def run_scan(options: ScanOptions, progress=None) -> ScanResult:
+def run_scan(options: ScanOptions, progress=None, warm_up: tuple[Callable[[], object], ...] = ()) -> ScanResult:
     """Run the whole scan and return its result (outputs are written by `write_outputs`).
 
-    `progress`, if given, is called with a stage name as each stage starts.
+    `progress`, if given, is called with a stage name as each stage starts. `warm_up`: imports the caller
+    will need afterwards (say, the report writers), run on a thread while DuckDB works (`import_in_background`).
     """
     from .rules_engine import load_config, load_rules, run_rules
 
@@ -185,8 +186,8 @@ def run_scan(options: ScanOptions, progress=None) -> ScanResult:
         ruleset = load_rules(extra_dirs=list(options.rules_dirs))
         config = load_config(options.config, select=list(options.select), ignore=list(options.ignore),
                              suppress_path=options.suppress, ruleset=ruleset)
-    if options.model:  # after the rule packs: the import would hold the GIL they need
-        _import_model_in_background()
+    # After the rule packs: the imports would hold the GIL they need.
+    import_in_background(*warm_up, *((_import_model,) if options.model else ()))
     notify("load")
     con, ingest_report = open_ledger(
         options.load,
@@ -233,21 +234,27 @@ def run_scan(options: ScanOptions, progress=None) -> ScanResult:
     return result
 
 
-def _import_model_in_background() -> None:
-    """Import scikit-learn (~1.5 s, mostly scipy) on a thread while DuckDB loads the ledger.
+def import_in_background(*importers: Callable[[], object]) -> None:
+    """Run `importers` (module imports) one after another on a thread while DuckDB loads the ledger.
 
-    DuckDB releases the GIL while it works, so the import costs the scan almost nothing; the model stage's
-    own import then finds the modules ready (Python's import lock makes it wait if the thread is not done).
+    DuckDB releases the GIL while it works, so the imports cost the scan almost nothing; the later import
+    finds the modules ready (Python's import lock makes it wait if the thread is not done). A failure is
+    left for that later import to report.
     """
     def warm() -> None:
-        try:
-            import sklearn.ensemble  # noqa: F401
+        for importer in importers:
+            with suppress(Exception):
+                importer()
 
-            from . import model  # noqa: F401
-        except Exception:  # the model stage imports again and reports any error itself
-            pass
+    if importers:
+        threading.Thread(target=warm, name="jecheck-imports", daemon=True).start()
 
-    threading.Thread(target=warm, name="jecheck-import-model", daemon=True).start()
+
+def _import_model() -> None:
+    """scikit-learn (~1.5 s, mostly scipy) and the model."""
+    import sklearn.ensemble  # noqa: F401
+
+    from . import model  # noqa: F401
 
 
 def _check_period(con: duckdb.DuckDBPyConnection, period: str, baseline: tuple[str, str] | None) -> None:

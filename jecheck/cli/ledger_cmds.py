@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 import time
-from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -25,12 +23,6 @@ def _console(quiet: bool = False):
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     """--select A,B --select C -> (A, B, C)."""
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
-
-
-def _import_quietly(import_now) -> None:
-    """Run `import_now` on a warm-up thread: a failure is left for the main thread's own import to report."""
-    with suppress(Exception):
-        import_now()
 
 
 @main.command("scan")
@@ -79,12 +71,9 @@ def scan_command(ledger, out_dir, rules_dirs, config, select, ignore, suppress, 
         period=period, baseline=parse_baseline(baseline) if baseline else None, seed=seed, top=top, threads=threads,
         memory_limit=memory_limit, model=not no_model,
     )
-    # The report writers' imports (polars, xlsxwriter: ~0.4 s) run while DuckDB, which releases the GIL,
-    # loads the ledger; write_outputs finds them ready (or waits on Python's import lock until they are).
-    threading.Thread(target=_import_quietly, args=(report.import_writers,), name="jecheck-import-writers",
-                     daemon=True).start()
     with explain_engine_errors(), scan_progress(quiet=quiet, as_json=as_json) as progress:
-        result = run_scan(options, progress=progress)
+        # The report writers (polars, xlsxwriter: ~0.4 s) import while DuckDB loads the ledger.
+        result = run_scan(options, progress=progress, warm_up=(report.import_writers,))
         started = time.perf_counter()
         written = report.write_outputs(result, out_dir, progress=progress)
         outputs_s = round(time.perf_counter() - started, 3)

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..db import table_exists
+from .. import db
+from ..db import interrupt_all, table_exists
 from .files import atomic_path, output_set
 
 _WRITERS = {"write_findings_json": ".findings_json", "write_entries_parquet": ".tables",
@@ -62,9 +63,7 @@ def write_outputs(result, out_dir: str | Path, progress: Callable[[str], None] |
                              _writer("write_html_report")(result, staging / "report.html")]
                 written = [*tables.result(), *documents]
             except BaseException:  # Ctrl-C or a failure: the other thread's query need not run on
-                from .summary import interrupt_queries
-
-                interrupt_queries()
+                interrupt_all()
                 raise
     return [staging.parent / path.name for path in written]
 
@@ -73,7 +72,7 @@ def _write_tables(result, staging: Path) -> list[Path]:
     """findings.json, entries.parquet and rejects.csv, on a cursor of their own (a DuckDB connection object
     serves one thread at a time)."""
     result = copy.copy(result)
-    with result.con.cursor() as con:
+    with db.cursor(result.con) as con:
         result.con = con
         written = [_writer("write_findings_json")(result, staging / "findings.json")]
         if table_exists(con, "review"):

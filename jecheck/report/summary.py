@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
+from .. import db
 from ..db import table_exists
 
 if TYPE_CHECKING:
@@ -41,42 +42,19 @@ _FLAGGED = ("SELECT DISTINCT journal_id FROM findings "
             "WHERE NOT suppressed AND severity <> 'info' AND journal_id IS NOT NULL")
 
 
-# The cursors the report queries run on, so that `interrupt_queries` can stop them all (the writers run
-# on two threads; when one fails or Ctrl-C comes, the other's query need not run on to its end).
-_open_cursors: weakref.WeakSet = weakref.WeakSet()
-
-
-@contextmanager
-def _cursor(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    cursor = con.cursor()
-    _open_cursors.add(cursor)
-    try:
-        yield cursor
-    finally:
-        _open_cursors.discard(cursor)
-        cursor.close()
-
-
-def interrupt_queries() -> None:
-    """Interrupt every report query still running (on any thread)."""
-    for cursor in list(_open_cursors):
-        with suppress(duckdb.Error):
-            cursor.interrupt()
-
-
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pl.DataFrame:
     """Run `sql` with bound parameters and return the result as a polars frame.
 
     On a cursor: DuckDB refuses a relation on a connection whose last execute() result is unfinished.
     """
-    with _cursor(con) as cursor:
+    with db.cursor(con) as cursor:
         return cursor.sql(sql, params=params).pl()
 
 
 @contextmanager
 def arrow_batches(con: duckdb.DuckDBPyConnection, sql: str, rows: int) -> Iterator[pa.RecordBatchReader]:
     """Stream `sql`'s result in record batches of `rows` from a cursor of its own (memory holds one batch)."""
-    with _cursor(con) as cursor:
+    with db.cursor(con) as cursor:
         yield cursor.sql(sql).to_arrow_reader(rows)
 
 
