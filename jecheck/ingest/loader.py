@@ -493,10 +493,18 @@ def _manual_from_source_listing(con, report: IngestReport) -> None:
 
 
 def _repeated_line_keys(con) -> list[str]:
-    """Rows sharing a journal id and line number are all kept, but said: an extract can double its rows."""
+    """Rows sharing a journal id and line number are all kept, but said: an extract can double its rows.
+
+    Grouping by journal alone first is half the cost of grouping by (journal, line): a journal sets one bit
+    per line number (modulo 64), and only one with fewer bits than numbered lines can hold a repeat."""
     count, example = con.execute("""
+        WITH maybe AS (
+            SELECT journal_id FROM lines WHERE line_no IS NOT NULL GROUP BY journal_id
+            HAVING bit_count(bit_or(CAST(1 AS UBIGINT) << (line_no & 63))) <> count(*))
         SELECT count(*), min(journal_id || ' line ' || line_no) FROM (
-            SELECT journal_id, line_no FROM lines WHERE line_no IS NOT NULL
+            SELECT l.journal_id, l.line_no FROM lines l
+            SEMI JOIN maybe m ON m.journal_id IS NOT DISTINCT FROM l.journal_id
+            WHERE l.line_no IS NOT NULL
             GROUP BY ALL HAVING count(*) > 1)""").fetchone()
     if not count:
         return []
