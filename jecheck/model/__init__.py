@@ -161,9 +161,10 @@ def _create_scope(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> obje
         in_fit = "coalesce(j.period_start BETWEEN $first AND $last, false)"
         fitted_on = list(options.baseline)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE model_journals AS
-        SELECT row_number() OVER () AS jkey, * FROM (
-            SELECT {feature_sql.journal_columns("j")}, {in_fit} AS in_fit, {in_scope} AS in_scope FROM journals j
+        CREATE OR REPLACE TEMP TABLE model_journals AS  -- jkey: the row id, unique and free (no serial numbering)
+        SELECT * FROM (
+            SELECT j.rowid AS jkey, {feature_sql.journal_columns("j")}, {in_fit} AS in_fit, {in_scope} AS in_scope
+            FROM journals j
         ) WHERE in_fit OR in_scope
     """, params)
     return fitted_on
