@@ -231,19 +231,48 @@ JOURNAL_ATTRIBUTES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _journal_aggregates(counts: dict[str, int]) -> str:
+# A text attribute with at most this many distinct values is aggregated as an ENUM of its values in
+# ascending order: min/max then compare small integers instead of strings, which halves the aggregate.
+ENUM_MAX_VALUES = 65_535
+
+
+def _create_enum_types(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> dict[str, str]:
+    """lines column -> ENUM type (created here, in ascending value order) for each low-cardinality text attribute."""
+    text = sorted({column for _, _, column in JOURNAL_ATTRIBUTES
+                   if COLUMNS_BY_NAME[column].sql_type == "VARCHAR" and counts[column]})
+    if not text:
+        return {}
+    estimates = con.execute("SELECT " + ", ".join(f"approx_count_distinct({c})" for c in text) + " FROM lines").fetchone()
+    types = {}
+    for column, estimate in zip(text, estimates):
+        if estimate <= ENUM_MAX_VALUES:
+            types[column] = f"journal_{column}_values"
+            con.execute(f"CREATE OR REPLACE TYPE {types[column]} AS ENUM "
+                        f"(SELECT DISTINCT {column} FROM lines WHERE {column} IS NOT NULL ORDER BY 1)")
+    return types
+
+
+def _journal_aggregates(counts: dict[str, int], enum_types: dict[str, str]) -> str:
     """The attribute and check aggregates of `_create_journals`' GROUP BY.
 
     A column the ledger does not carry (all NULL) aggregates to NULL and flags no journal, so its
     aggregate is replaced by that constant: each string aggregate over millions of lines costs seconds.
+    A column in `enum_types` is aggregated as that ENUM (same order, so the same min and max).
     """
+    def value(column: str) -> str:
+        return f"CAST({column} AS {enum_types[column]})" if column in enum_types else column
+
+    def aggregate(function: str, column: str) -> str:
+        result = f"{function}({value(column)})"
+        return f"CAST({result} AS VARCHAR)" if column in enum_types else result
+
     attributes = [
-        f"{aggregate}({column}) AS {name}" if counts[column]
+        f"{aggregate(function, column)} AS {name}" if counts[column]
         else f"CAST(NULL AS {COLUMNS_BY_NAME[column].sql_type}) AS {name}"
-        for name, aggregate, column in JOURNAL_ATTRIBUTES
+        for name, function, column in JOURNAL_ATTRIBUTES
     ]
     disagreements = [
-        f"count({column}) NOT IN (0, count(*)) OR min({column}) IS DISTINCT FROM max({column})"
+        f"count({column}) NOT IN (0, count(*)) OR min({value(column)}) IS DISTINCT FROM max({value(column)})"
         for column in ("currency", "posting_status") if counts[column]
     ]
     repeats = ("coalesce(bit_count(bit_or(CAST(1 AS UBIGINT) << (line_no & 63))), 0) <> count(line_no)"
@@ -265,10 +294,20 @@ def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
     whether a line number may repeat. The latter sets one bit per line number (modulo 64): fewer bits
     than numbered lines means a repeat or a collision, so only those journals need an exact count.
     """
+    counts = column_counts(con)
+    enum_types = _create_enum_types(con, counts)
+    try:
+        _create_journals_table(con, _journal_aggregates(counts, enum_types))
+    finally:
+        for enum_type in enum_types.values():
+            con.execute(f"DROP TYPE IF EXISTS {enum_type}")
+
+
+def _create_journals_table(con: duckdb.DuckDBPyConnection, aggregates: str) -> None:
     con.execute(f"""
         CREATE OR REPLACE TABLE journals AS
         WITH per_journal AS (
-            SELECT journal_id, {_journal_aggregates(column_counts(con))}
+            SELECT journal_id, {aggregates}
             FROM lines
             GROUP BY journal_id
         ),
