@@ -172,11 +172,13 @@ def test_journal_attributes_equal_their_plain_aggregates_whichever_columns_the_l
         " posting_status, line_no) VALUES (?, '1000', 0, DATE '2024-03-31', ?, ?, ?, ?, ?, NULL)",
         [(j, entity, user, modified, manual, "posted" if status else None) for j, entity, user, modified, manual in lines],
     )
-    original, views.ENUM_MAX_VALUES = views.ENUM_MAX_VALUES, enum_max_values  # 0: every column as text
+    # ENUMs from the first line on, or (0 values allowed) every column as text
+    original = views.ENUM_MAX_VALUES, views.ENUM_MIN_LINES
+    views.ENUM_MAX_VALUES, views.ENUM_MIN_LINES = enum_max_values, 0
     try:
         views.create_views(con, views.ViewOptions(country=None))
     finally:
-        views.ENUM_MAX_VALUES = original
+        views.ENUM_MAX_VALUES, views.ENUM_MIN_LINES = original
     assert con.execute("SELECT count(*) FROM duckdb_types() WHERE logical_type = 'ENUM' "
                        "AND NOT internal").fetchone() == (0,)
     names = ", ".join(name for name, _, _ in views.JOURNAL_ATTRIBUTES)
