@@ -365,7 +365,8 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
             SELECT DISTINCT j.jkey, j.in_fit, v.account, v.segment, v.value
             FROM ({values}) v JOIN model_journals j ON j.journal_id = v.journal_id
         """)
-        _create_values(con, "segment", _SEGMENT_KEYS, "model_segments")
+        # A segment value counts journals: one carrying it on several accounts is one journal sharing it.
+        _create_values(con, "segment", _SEGMENT_KEYS, "(SELECT DISTINCT jkey, in_fit, segment, value FROM model_segments)")
         _create_values(con, "segment_account", _SEGMENT_ACCOUNT_KEYS, "model_segments")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE model_part_segments AS
