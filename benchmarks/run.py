@@ -123,12 +123,15 @@ def machine_info() -> dict:
 
 
 def git_commit() -> str:
-    """The commit measured, with '+dirty' when the working tree has uncommitted changes."""
+    """The commit measured, with '+dirty' when the working tree has uncommitted changes (other than the
+    results this command writes, which a run on top of earlier results always leaves changed)."""
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ":(top)",
+                  ":(top,exclude)benchmarks/RESULTS.md", ":(top,exclude)benchmarks/results.json")
+    return commit + ("+dirty" if changed else "")
 
 
 def context_paths(ledger: Path) -> dict[str, Path]:
