@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -48,7 +49,7 @@ def connect(
         config["threads"] = int(threads)
     if memory_limit:
         config["memory_limit"] = str(memory_limit)
-    spill_dir = temp_directory or tempfile.mkdtemp(prefix="jecheck-spill-")
+    spill_dir = temp_directory or _new_spill_folder()
     config["temp_directory"] = spill_dir
     if compressed:
         database = os.path.join(spill_dir, "scan.duckdb")
@@ -91,6 +92,42 @@ def interrupt_all() -> None:
     for con in list(_open_connections):
         with suppress(duckdb.Error):
             con.interrupt()
+
+
+SPILL_PREFIX = "jecheck-spill-"  # then the owning process id and a random part: jecheck-spill-1234-k2j4x_
+
+
+def _new_spill_folder() -> str:
+    """A private spill folder under TMPDIR, named after this process; abandoned ones are removed first."""
+    _remove_abandoned_spill_folders(tempfile.gettempdir())
+    return tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
+
+
+def _remove_abandoned_spill_folders(root: str) -> None:
+    """Remove this user's spill folders whose process is gone.
+
+    A scan killed outright (kill -9, a crash, power loss) cannot remove its folder, which may hold a
+    compressed copy of the ledger; the next run does. A folder whose process still runs is never touched.
+    """
+    if os.name != "posix":  # elsewhere os.kill(pid, 0) would end the process, not ask after it
+        return
+    with suppress(OSError):
+        for entry in os.scandir(root):
+            match = re.fullmatch(rf"{SPILL_PREFIX}(\d+)-\w+", entry.name)
+            if (match and entry.is_dir(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_uid == os.getuid()
+                    and not _process_alive(int(match.group(1)))):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process, or no such id: leave the folder
+        return True
+    return True
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:
