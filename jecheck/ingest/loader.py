@@ -269,7 +269,7 @@ def _unreadable_as_data_error(label: str) -> Iterator[None]:
     try:
         yield
     except duckdb.Error as exc:
-        first = first_line(exc)[:200]
+        first = readers.error_detail(exc)
         raise DataError(f"{label} could not be read to the end ({first}); check that the file is complete "
                         "(run with --debug to see where)") from exc
 

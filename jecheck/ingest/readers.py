@@ -339,7 +339,7 @@ def _read_text_as_sniffed(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, 
                     f"strict_mode=false, nullstr={quote_literal(_NULL_SENTINEL)})")
             except duckdb.Error as exc:
                 raise DataError(f"{info.name} cannot be read as {_delimiter_name(info.delimiter)}-delimited text "
-                                f"({_first_line(exc)}); check --delimiter and --encoding") from exc
+                                f"({error_detail(exc)}); check --delimiter and --encoding") from exc
             has_bad = True
     finally:
         con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
@@ -371,7 +371,8 @@ def _delimiter_name(delimiter: str | None) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter or ",", repr(delimiter))
 
 
-def _first_line(exc: Exception) -> str:
+def error_detail(exc: Exception) -> str:
+    """A DuckDB error's first line, cut to a length that fits in a one-sentence message about a file."""
     return first_line(exc)[:200]
 
 
@@ -395,7 +396,7 @@ def _sniff_parquet(file: Path, info: FileInfo) -> SniffedFile:
         with _footer_connection() as con:
             schema = con.execute("SELECT name, num_children FROM parquet_schema(?)", [str(file)]).fetchall()
     except duckdb.Error as exc:
-        raise DataError(f"{file.name} is not a readable Parquet file ({_first_line(exc)}); "
+        raise DataError(f"{file.name} is not a readable Parquet file ({error_detail(exc)}); "
                         "it may be truncated: export it again") from exc
     return SniffedFile(info=info, columns=clean_header(_top_level_names(schema)))
 
@@ -428,7 +429,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, sniffed: SniffedFile, relation
                     f"SELECT file_row_number + 1 AS __row, {columns} FROM {source}")
         con.execute(f"SELECT count(*) FROM {quote_ident(relation)}").fetchone()
     except duckdb.Error as exc:
-        raise DataError(f"{info.name} is not a readable Parquet file ({_first_line(exc)}); "
+        raise DataError(f"{info.name} is not a readable Parquet file ({error_detail(exc)}); "
                         "it may be truncated: export it again") from exc
     return RawTable(relation, sniffed.columns, types, info)
 
@@ -441,7 +442,7 @@ def _open_workbook(file: Path):
     try:
         return python_calamine.CalamineWorkbook.from_path(str(file))
     except Exception as exc:  # calamine raises its own error types for zip/xml damage
-        raise DataError(f"{file.name} is not a readable Excel workbook ({_first_line(exc)}); "
+        raise DataError(f"{file.name} is not a readable Excel workbook ({error_detail(exc)}); "
                         "it may be truncated: save it again or export CSV") from exc
 
 
@@ -463,7 +464,7 @@ def _sniff_spreadsheet(file: Path, info: FileInfo, sheet: str | None) -> Sniffed
     try:
         rows = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS + 1)
     except Exception as exc:
-        raise DataError(f"{file.name}: sheet {index + 1} cannot be read ({_first_line(exc)}); "
+        raise DataError(f"{file.name}: sheet {index + 1} cannot be read ({error_detail(exc)}); "
                         "save the workbook again or export CSV") from exc
     rows = [row for row in rows]
     if not any(_cell_text(cell) for row in rows for cell in row):

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import db
-from ..db import interrupt_all, table_exists
+from ..db import table_exists
 from .files import atomic_path, output_set
 
 _WRITERS = {"write_findings_json": ".findings_json", "write_entries_parquet": ".tables",
@@ -63,7 +63,7 @@ def write_outputs(result, out_dir: str | Path, progress: Callable[[str], None] |
                              _writer("write_html_report")(result, staging / "report.html")]
                 written = [*tables.result(), *documents]
             except BaseException:  # Ctrl-C or a failure: the other thread's query need not run on
-                interrupt_all()
+                db.interrupt_all()
                 raise
     return [staging.parent / path.name for path in written]
 
