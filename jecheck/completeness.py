@@ -245,6 +245,16 @@ def _jsonable(value):
     return value
 
 
+def repeated_line_keys_warning(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rows sharing a journal id and line number are all kept, but said: an extract can double its rows."""
+    count, example = con.execute(
+        "SELECT count(*), min(journal_id || ' line ' || line_no) FROM completeness_duplicate_keys").fetchone()
+    if not count:
+        return []
+    return [f"{count:,} journal id and line number pairs appear on more than one row (e.g. {example}); all are kept: "
+            "check that the extract has no doubled rows"]
+
+
 def summarize(con: duckdb.DuckDBPyConnection, *, have_tb: bool, have_control_totals: bool) -> CompletenessReport:
     """Turn the completeness tables into pass/fail results with the figures a reviewer quotes."""
     journals = con.execute("SELECT count(*) FROM journals").fetchone()[0]

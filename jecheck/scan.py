@@ -119,6 +119,8 @@ def open_ledger(
         report = load(con, load_options)
     with timer.stage("views"):
         views.create_views(con, view_options)
+    # Said once the completeness tables list the repeated keys (ingest would need a pass of its own).
+    report.warnings += completeness.repeated_line_keys_warning(con)
     return con, report
 
 

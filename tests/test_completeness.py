@@ -140,3 +140,34 @@ def test_trial_balance_reads_period_labels_and_falls_back_to_the_effective_date(
     views.create_views(con, views.ViewOptions(country=None))
     rows = con.execute("SELECT account, activity, difference, status FROM completeness_tb ORDER BY ALL").fetchall()
     assert rows == [("4000", Decimal("-16"), Decimal("-1"), "differs")]
+
+
+def _open_ledger(path):
+    from jecheck.ingest import LoadOptions
+    from jecheck.scan import open_ledger
+
+    return open_ledger(LoadOptions(paths=(str(path),)))
+
+
+def test_repeated_line_numbers_are_said_as_a_full_count_finds_them(tmp_path):
+    """Line numbers equal modulo 64 (1 and 65) share a bit but are no repeat; large, negative and blank ones."""
+    line_numbers = {"J1": [1, 65, 129, 2], "J2": [130, 130, 3], "J3": [-1, -1, 63, 127], "J4": ["", "", 5],
+                    "J5": [7, 8, 7, 7], "J6": list(range(1, 70))}
+    path = tmp_path / "gl.csv"
+    path.write_text("journal_id,line_no,account,amount,effective_date\n" + "".join(
+        f"{j},{n},1000,1,2024-01-31\n" for j, numbers in line_numbers.items() for n in numbers), encoding="utf-8")
+    con, report = _open_ledger(path)
+    expected = con.execute("SELECT count(*), min(journal_id || ' line ' || line_no) FROM (SELECT journal_id, line_no "
+                           "FROM lines WHERE line_no IS NOT NULL GROUP BY ALL HAVING count(*) > 1)").fetchall()
+    assert expected == [(3, "J2 line 130")]
+    said = [w for w in report.warnings if "line number pairs appear on more than one row" in w]
+    assert said == ["3 journal id and line number pairs appear on more than one row (e.g. J2 line 130); all are kept: "
+                    "check that the extract has no doubled rows"]
+
+
+def test_no_repeated_line_numbers_no_warning(tmp_path):
+    path = tmp_path / "gl.csv"
+    path.write_text("journal_id,line_no,account,amount,effective_date\n"
+                    + "".join(f"J1,{n},1000,1,2024-01-31\n" for n in (1, 65, 129, 193, 2)), encoding="utf-8")
+    _, report = _open_ledger(path)
+    assert not [w for w in report.warnings if "line number" in w]

@@ -111,29 +111,3 @@ def test_a_broken_ledger_is_the_error_even_when_a_context_file_is_broken_too(tmp
     for threads in (1, 2):
         with pytest.raises(DataError, match="gl.csv has column names but no data rows"):
             _load_with_threads(threads, ledger, contexts)
-
-
-def test_repeated_line_numbers_are_found_as_a_full_count_finds_them(tmp_path):
-    """Line numbers equal modulo 64 (1 and 65) share a bit but are no repeat; large, negative and blank ones."""
-    line_numbers = {"J1": [1, 65, 129, 2], "J2": [130, 130, 3], "J3": [-1, -1, 63, 127], "J4": ["", "", 5],
-                    "J5": [7, 8, 7, 7], "J6": list(range(1, 70))}
-    path = tmp_path / "gl.csv"
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["journal_id", "line_no", "account", "amount", "effective_date"])
-        writer.writerows([[j, n, "1000", "1", "2024-01-31"] for j, numbers in line_numbers.items() for n in numbers])
-    con, report = load_paths(path)
-    expected = rows(con, "SELECT count(*), min(journal_id || ' line ' || line_no) FROM (SELECT journal_id, line_no "
-                         "FROM lines WHERE line_no IS NOT NULL GROUP BY ALL HAVING count(*) > 1)")
-    assert expected == [(3, "J2 line 130")]
-    said = [w for w in report.warnings if "line number pairs appear on more than one row" in w]
-    assert said == [f"3 journal id and line number pairs appear on more than one row (e.g. J2 line 130); all are kept: "
-                    "check that the extract has no doubled rows"]
-
-
-def test_no_repeated_line_numbers_no_warning(tmp_path):
-    path = tmp_path / "gl.csv"
-    path.write_text("journal_id,line_no,account,amount,effective_date\n"
-                    + "".join(f"J1,{n},1000,1,2024-01-31\n" for n in (1, 65, 129, 193, 2)), encoding="utf-8")
-    _, report = load_paths(path)
-    assert not [w for w in report.warnings if "line number" in w]

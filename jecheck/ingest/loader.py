@@ -163,7 +163,7 @@ def load(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> IngestReport:
         if "is_manual" not in res.sources and report.context.get("sources") and report.context["sources"].rows_loaded:
             _manual_from_source_listing(con, report)
         report.out_of_range_dates = _out_of_range(con)
-        report.warnings += _repeated_line_keys(con) + _context_gaps(con, report)
+        report.warnings += _context_gaps(con, report)
     finally:
         _drop(con, scratch)
     for file in sniffed:
@@ -490,26 +490,6 @@ def _manual_from_source_listing(con, report: IngestReport) -> None:
         WHERE upper(lines.source) = s.source_key
     """)
     report.mapping["is_manual"] = "the source listing's manual flag for the line's source (--source-listing)"
-
-
-def _repeated_line_keys(con) -> list[str]:
-    """Rows sharing a journal id and line number are all kept, but said: an extract can double its rows.
-
-    Grouping by journal alone first is half the cost of grouping by (journal, line): a journal sets one bit
-    per line number (modulo 64), and only one with fewer bits than numbered lines can hold a repeat."""
-    count, example = con.execute("""
-        WITH maybe AS (
-            SELECT journal_id FROM lines WHERE line_no IS NOT NULL GROUP BY journal_id
-            HAVING bit_count(bit_or(CAST(1 AS UBIGINT) << (line_no & 63))) <> count(*))
-        SELECT count(*), min(journal_id || ' line ' || line_no) FROM (
-            SELECT l.journal_id, l.line_no FROM lines l
-            SEMI JOIN maybe m ON m.journal_id IS NOT DISTINCT FROM l.journal_id
-            WHERE l.line_no IS NOT NULL
-            GROUP BY ALL HAVING count(*) > 1)""").fetchone()
-    if not count:
-        return []
-    return [f"{count:,} journal id and line number pairs appear on more than one row (e.g. {example}); all are kept: "
-            "check that the extract has no doubled rows"]
 
 
 # Context file -> (what it lacks, SQL of the ledger values it lacks). Distinct values first: they are few.
