@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.ensemble import IsolationForest
+from sklearn.tree import ExtraTreeRegressor
 
 # Rows per unit of work when scoring; each row's arithmetic is the same whichever thread runs it.
 BLOCK_ROWS = 16384
@@ -118,6 +119,27 @@ class Forest:
         return int(self.model.max_samples_)
 
 
+class _SampleKeepingTree(ExtraTreeRegressor):
+    """scikit-learn's isolation tree, keeping the rows it was grown on (`samples_`) for `_prepare`.
+
+    scikit-learn's `estimators_samples_` would draw every tree's sample a second time (a third of the fit).
+    The forest grows a tree on X weighted by how often each row was drawn, or on the drawn rows themselves.
+    """
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        super().fit(X, y, sample_weight=sample_weight, check_input=check_input)
+        self.samples_ = X if sample_weight is None else X[np.asarray(sample_weight) > 0]
+        return self
+
+
+class _SampleKeepingForest(IsolationForest):
+    """IsolationForest growing `_SampleKeepingTree`s: the same random draws, the same trees."""
+
+    def _get_estimator(self):
+        tree = super()._get_estimator()
+        return _SampleKeepingTree(**tree.get_params())
+
+
 def fit(
     X: np.ndarray, *, seed: int, n_estimators: int, max_samples: int | str, threads: int
 ) -> Forest:
@@ -129,11 +151,14 @@ def fit(
     X = np.asarray(X, dtype=np.float32)
     if isinstance(max_samples, int):
         max_samples = min(max_samples, len(X))
-    model = IsolationForest(n_estimators=n_estimators, max_samples=max_samples, random_state=seed, n_jobs=1)
+    model = _SampleKeepingForest(n_estimators=n_estimators, max_samples=max_samples, random_state=seed, n_jobs=1)
     model.fit(X)
     if model._max_features != X.shape[1]:  # every tree must see every feature, in column order
         raise AssertionError("isolation trees were grown on a subset of features")
-    trees = [_prepare(est.tree_, X[rows]) for est, rows in zip(model.estimators_, model.estimators_samples_)]
+    trees = []
+    for est in model.estimators_:
+        trees.append(_prepare(est.tree_, est.samples_))
+        del est.samples_  # only _prepare needs them
     nodes = _Nodes.of(trees)
     for t in trees:  # the walk reads the joined copies
         t.constant = t.varying = t.split_low = t.split_high = None
