@@ -59,10 +59,12 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
     w = weights or RiskWeights()
     w.check()
     if table_exists(con, "scores"):
-        population = "SELECT journal_id, anomaly_score, percentile, reasons FROM scores"
+        population = "SELECT journal_id, anomaly_score, percentile FROM scores"
+        explained = "SELECT journal_id, reasons FROM scores WHERE len(reasons) > 0"
     else:
-        population = ("SELECT journal_id, CAST(NULL AS DOUBLE) AS anomaly_score, CAST(NULL AS DOUBLE) AS percentile, "
-                      "CAST([] AS VARCHAR[]) AS reasons FROM journals")
+        population = ("SELECT journal_id, CAST(NULL AS DOUBLE) AS anomaly_score, CAST(NULL AS DOUBLE) AS percentile "
+                      "FROM journals")
+        explained = "SELECT NULL::VARCHAR AS journal_id, NULL::VARCHAR[] AS reasons WHERE false"
     params: dict[str, object] = {"model": w.model, "full_digits": math.log10(1 / w.model_full_at)}
     if table_exists(con, "findings"):
         params["severities"] = list(SEVERITIES)
@@ -86,12 +88,12 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
                    * pow($keep_low, count(*) FILTER (WHERE level = 2))
                    * pow($keep_medium, count(*) FILTER (WHERE level = 3))
                    * pow($keep_high, count(*) FILTER (WHERE level >= 4)) AS rules_keep,
-                   list(rule_id ORDER BY level DESC, rule_id) AS rule_ids,
-                   list(rule_id || ': ' || coalesce(message, '') ORDER BY level DESC, rule_id) AS messages
+                   -- most severe first, then by rule id (a sorted list costs less than ordered aggregates)
+                   list_sort(list({{'level': -level, 'rule_id': rule_id, 'message': message}})) AS sorted_hits
             FROM hits GROUP BY journal_id
         ),
         tail AS (  -- q: the share of scored journals at least as unusual
-            SELECT p.*, r.rules_keep, r.rule_ids, r.messages,
+            SELECT p.journal_id, p.anomaly_score, p.percentile, r.rules_keep,
                    count(*) OVER (ORDER BY p.anomaly_score DESC NULLS LAST RANGE UNBOUNDED PRECEDING)
                        / count(p.anomaly_score) OVER () AS q
             FROM population p LEFT JOIN rules r ON r.journal_id = p.journal_id
@@ -101,10 +103,25 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
                         * (1 - $model * CASE WHEN anomaly_score IS NULL THEN 0.0  -- least() would ignore a NULL
                                              ELSE least(1.0, log10(1.0 / q) / $full_digits) END) AS risk_score
             FROM tail
+        ),
+        ranked AS (  -- the windows sort narrow rows; the lists join the few journals that have them afterwards
+            SELECT journal_id,
+                   row_number() OVER (ORDER BY risk_score DESC, anomaly_score DESC NULLS LAST, journal_id) AS rank,
+                   risk_score, anomaly_score, percentile
+            FROM risk
+        ),
+        explained AS ({explained}),
+        details AS (  -- the few journals with rule hits or the model's reasons
+            SELECT coalesce(r.journal_id, e.journal_id) AS journal_id,
+                   coalesce([h.rule_id FOR h IN r.sorted_hits], CAST([] AS VARCHAR[])) AS rule_ids,
+                   list_concat(
+                       coalesce([h.rule_id || ': ' || coalesce(h.message, '') FOR h IN r.sorted_hits][1:{RULE_REASONS}],
+                                CAST([] AS VARCHAR[])),
+                       coalesce(e.reasons, CAST([] AS VARCHAR[]))) AS reasons
+            FROM rules r FULL JOIN explained e ON e.journal_id = r.journal_id
         )
-        SELECT journal_id,
-               row_number() OVER (ORDER BY risk_score DESC, anomaly_score DESC NULLS LAST, journal_id) AS rank,
-               risk_score, anomaly_score, percentile, coalesce(rule_ids, CAST([] AS VARCHAR[])) AS rule_ids,
-               CASE WHEN messages IS NULL THEN reasons ELSE list_concat(messages[1:{RULE_REASONS}], reasons) END AS reasons
-        FROM risk
+        SELECT k.journal_id, k.rank, k.risk_score, k.anomaly_score, k.percentile,
+               coalesce(d.rule_ids, CAST([] AS VARCHAR[])) AS rule_ids,
+               coalesce(d.reasons, CAST([] AS VARCHAR[])) AS reasons
+        FROM ranked k LEFT JOIN details d ON d.journal_id = k.journal_id
     """, params)

@@ -90,6 +90,23 @@ def test_reasons_give_rule_messages_most_severe_first_then_the_model(con):
     assert r["J0001"]["reasons"] == ["APR-001: never approved", "amount 41x the median for account 1400"]
 
 
+def test_rules_listed_by_severity_then_id_and_at_most_three_messages_before_the_model(con):
+    findings(con, [
+        ("APR-001", "low", "J0001", None, "never approved", False),
+        ("USR-001", "high", "J0001", None, "rare preparer", False),
+        ("TIM-001", "medium", "J0001", None, "keyed on a Sunday", False),
+        ("CUT-001", "high", "J0001", None, "entered after close", False),
+        ("SRC-001", "info", "J0002", None, "manual entry", False),
+    ])
+    rank(con)
+    r = review(con)
+    assert r["J0001"]["rules"] == ["CUT-001", "USR-001", "TIM-001", "APR-001"]
+    assert r["J0001"]["reasons"] == ["CUT-001: entered after close", "USR-001: rare preparer",
+                                     "TIM-001: keyed on a Sunday", "amount 41x the median for account 1400"]
+    assert r["J0002"]["reasons"] == ["SRC-001: manual entry"]  # no model reasons of its own
+    assert r["J0003"]["rules"] == [] and r["J0003"]["reasons"] == []
+
+
 def test_custom_weights(con):
     rank(con, weights=RiskWeights(high=0.9, model=0.0))
     r = review(con)
