@@ -109,8 +109,11 @@ def available(feature: Feature, column_counts: dict[str, int]) -> str | None:
 
 
 def _rarity(others: str, common: str) -> str:
-    """Decades by which a value `others` reference journals share is rarer than a common one (see above)."""
-    return f"log10(greatest(1.0, {common} / ({others} + 1.0)))"
+    """Decades by which a value `others` reference journals share is rarer than a common one (see above).
+
+    The count is added to 1.0 as a DOUBLE (exact for any count), not as a 128-bit DECIMAL: the division
+    is in DOUBLE either way, so the value is the same, at a fraction of the cost."""
+    return f"log10(greatest(1.0, {common} / (CAST({others} AS DOUBLE) + 1.0)))"
 
 
 def _common(con: duckdb.DuckDBPyConnection) -> str:
