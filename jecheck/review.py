@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .db import OPEN_JOURNAL_FINDINGS, table_exists
+from .db import OPEN_JOURNAL_FINDINGS, create_table_as, table_exists
 from .errors import UsageError
 
 SEVERITIES = ("info", "low", "medium", "high")
@@ -78,15 +78,7 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
                "NULL::VARCHAR AS message WHERE false"
     # (1 - w) per severity raised to the number of rules hit at that severity: exact, order-free.
     params.update({f"keep_{s}": 1.0 - getattr(w, s) for s in SEVERITIES})
-    # Journal ids are stored uncompressed: in a large ledger's database file, compressing millions of
-    # distinct ids cost more CPU (1.5 s at 10M lines) than the rest of writing the table.
-    con.execute("""
-        CREATE OR REPLACE TABLE review (
-            journal_id VARCHAR USING COMPRESSION uncompressed, rank BIGINT, risk_score DOUBLE,
-            anomaly_score DOUBLE, percentile DOUBLE, rule_ids VARCHAR[], reasons VARCHAR[])
-    """)
-    con.execute(f"""
-        INSERT INTO review
+    create_table_as(con, "review", f"""
         WITH population AS ({population}),
         hits AS ({hits}),
         rules AS (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .db import table_exists
+from .db import create_table_as, table_exists
 from .errors import UsageError
 from .schema import COLUMNS_BY_NAME, CONTEXT_TABLES, LINE_COLUMNS, create_table_sql
 
@@ -307,8 +307,7 @@ def _create_journals(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _create_journals_table(con: duckdb.DuckDBPyConnection, aggregates: str) -> None:
-    con.execute(f"""
-        CREATE OR REPLACE TABLE journals AS
+    create_table_as(con, "journals", f"""
         WITH per_journal AS (
             SELECT journal_id, {aggregates}
             FROM lines

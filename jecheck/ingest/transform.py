@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from .. import db
 from ..schema import AMOUNT_TYPE, PLACEHOLDER_DATES, Column
 from . import parsing
 from .layouts import BOOLEAN_EXTRAS, FALSE_CODES, TRUE_CODES, Layout, norm, target_kind
@@ -116,10 +117,10 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
     row = "source_row" if any(c.name == "source_row" for c in columns) else "__row"
     helpers = ([] if row == "source_row" else ["__row"]) + ["__reason", "__kinds"] + [f"ph_{t}" for t in placeholder_flags]
     # The table is written once, helpers included; rejected rows and helper columns are removed after.
-    con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS {ctes}, parsed AS ({parsed_sql}), "
-                f"checked AS ({checked_sql}), final AS (SELECT __row{final_columns}{flags}, {reason_sql} AS __reason, "
-                f"{kind_sql} AS __kinds FROM checked) SELECT {', '.join(result_columns)}, "
-                f"{', '.join(quote_ident(h) for h in helpers)} FROM final")
+    db.create_table_as(con, table, f"{ctes}, parsed AS ({parsed_sql}), checked AS ({checked_sql}), "
+                       f"final AS (SELECT __row{final_columns}{flags}, {reason_sql} AS __reason, {kind_sql} AS __kinds "
+                       f"FROM checked) SELECT {', '.join(result_columns)}, {', '.join(quote_ident(h) for h in helpers)} "
+                       "FROM final")
     result.outputs = outputs
     counts = con.execute(
         f"SELECT count(*), count(__reason)"

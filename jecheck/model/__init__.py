@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..db import OPEN_JOURNAL_FINDINGS, table_exists
+from ..db import OPEN_JOURNAL_FINDINGS, create_table_as, table_exists
 from ..errors import UsageError
 from ..views import column_counts, parse_baseline  # noqa: F401 (parse_baseline: part of the model's API)
 from . import features as feature_sql
@@ -317,8 +317,7 @@ def _top_reasons(contribution: np.ndarray, missing: np.ndarray) -> dict[str, pa.
 
 def _create_scores(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     reasons = ", ".join(f"r.reason_{k}" for k in range(1, REASONS_PER_ENTRY + 1))
-    con.execute(f"""
-        CREATE OR REPLACE TABLE scores AS
+    create_table_as(con, "scores", f"""
         SELECT j.journal_id, s.anomaly_score, s.percentile,
                CASE WHEN r.jkey IS NULL THEN CAST([] AS VARCHAR[])
                     ELSE [x FOR x IN [{reasons}] IF x IS NOT NULL] END AS reasons
@@ -334,8 +333,7 @@ def _create_scores(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
 
 def _create_empty_scores(con: duckdb.DuckDBPyConnection) -> None:
     """Every journal under review, unscored: the review list then ranks on rule hits alone."""
-    con.execute("""
-        CREATE OR REPLACE TABLE scores AS
+    create_table_as(con, "scores", """
         SELECT journal_id, CAST(NULL AS DOUBLE) AS anomaly_score, CAST(NULL AS DOUBLE) AS percentile,
                CAST([] AS VARCHAR[]) AS reasons
         FROM model_features WHERE in_scope
