@@ -155,10 +155,12 @@ def fit(
     model.fit(X)
     if model._max_features != X.shape[1]:  # every tree must see every feature, in column order
         raise AssertionError("isolation trees were grown on a subset of features")
-    trees = []
+    samples = [getattr(est, "samples_", None) for est in model.estimators_]
+    if any(rows is None for rows in samples):  # a scikit-learn that builds its trees another way: draw again
+        samples = [X[rows] for rows in model.estimators_samples_]
+    trees = [_prepare(est.tree_, rows) for est, rows in zip(model.estimators_, samples)]
     for est in model.estimators_:
-        trees.append(_prepare(est.tree_, est.samples_))
-        del est.samples_  # only _prepare needs them
+        vars(est).pop("samples_", None)  # only _prepare needs them
     nodes = _Nodes.of(trees)
     for t in trees:  # the walk reads the joined copies
         t.constant = t.varying = t.split_low = t.split_high = None
