@@ -74,3 +74,16 @@ def test_scores_without_contributions_are_the_same_bits(data):
     rng = np.random.default_rng(5)
     X = np.vstack([np.repeat(data, 30, axis=0), (rng.normal(size=(500, 5)) * 4).astype(np.float32)])
     assert np.array_equal(forest.anomaly_scores(fitted, X), forest.score(fitted, X)[0])
+
+
+def test_trees_that_did_not_keep_their_samples_give_the_same_scores(data, monkeypatch):
+    """Keeping each tree's sample rides on a private scikit-learn hook; without it the samples are drawn again."""
+    unseen = (np.random.default_rng(2).normal(size=(300, 5)) * 3).astype(np.float32)
+    kept = forest.fit(data, seed=4, n_estimators=30, max_samples=200, threads=1)
+    monkeypatch.setattr(forest._SampleKeepingForest, "_get_estimator",
+                        lambda self: forest.IsolationForest._get_estimator(self))
+    drawn = forest.fit(data, seed=4, n_estimators=30, max_samples=200, threads=1)
+    assert not any(hasattr(est, "samples_") for est in drawn.model.estimators_)
+    for X in (data, unseen):
+        np.testing.assert_array_equal(forest.score(kept, X)[0], forest.score(drawn, X)[0])
+        np.testing.assert_array_equal(forest.score(kept, X)[1], forest.score(drawn, X)[1])
