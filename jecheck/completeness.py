@@ -33,6 +33,11 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
+def _period_number(label: str) -> str:
+    """SQL: the trailing number of a period label ('12', 'M12', '012', '2024-12' -> 12), NULL without one."""
+    return f"TRY_CAST(regexp_extract({label}, '([0-9]+)$', 1) AS INTEGER)"
+
+
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Materialize the four completeness tables from lines, journals, periods and the context tables."""
     # A journal whose lines agree on currency and posting status is one group: its journals row holds the
@@ -82,7 +87,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TABLE completeness_tb AS
         WITH tb AS (
             SELECT account, entity, fiscal_year, period, beginning, ending,
-                   TRY_CAST(regexp_extract(period, '([0-9]+)$', 1) AS INTEGER) AS period_no
+                   {_period_number('period')} AS period_no
             FROM ctx_tb
         ),
         line_activity AS (
@@ -91,7 +96,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         activity AS (
             -- period labels are parsed once per group, not once per line
             SELECT a.account, a.entity, a.fiscal_year,
-                   coalesce(TRY_CAST(regexp_extract(a.line_period, '([0-9]+)$', 1) AS INTEGER), p.period_number)
+                   coalesce({_period_number('a.line_period')}, p.period_number)
                        AS period_no,
                    sum(a.activity) AS activity
             FROM line_activity a
@@ -201,7 +206,7 @@ def _line_activity_sql(con: duckdb.DuckDBPyConnection) -> str:
     lines = con.execute("SELECT count(*) FROM lines").fetchone()[0]
     counts = column_counts(con)
     if any(counts[name] != lines for name in ("journal_id", "entity", "fiscal_year", "period")) or not con.execute(
-        "SELECT coalesce(bool_and(TRY_CAST(regexp_extract(period, '([0-9]+)$', 1) AS INTEGER) IS NOT NULL), true) "
+        f"SELECT coalesce(bool_and({_period_number('period')} IS NOT NULL), true) "
         "FROM (SELECT DISTINCT period FROM lines)"
     ).fetchone()[0]:
         return _LINE_ACTIVITY_SQL
