@@ -140,6 +140,16 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET lock_configuration = true")
 
 
+def quote_ident(name: str) -> str:
+    """A DuckDB identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """A DuckDB string literal, quoted (standard SQL: quotes doubled, no backslash escapes)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 # Columns holding an id per journal: about as many distinct values as rows, which DuckDB's string
 # compression (DICT_FSST) cannot shrink much but spends more CPU on than on the rest of writing a large
 # ledger's tables into their database file (10M lines: ~1.5 s for `review` alone). They are stored as they
@@ -152,12 +162,12 @@ def create_table_as(con: duckdb.DuckDBPyConnection, name: str, query: str, param
 
     `name` is quoted; `query` is one SELECT (a WITH clause allowed) binding `params`.
     """
-    table = '"' + name.replace('"', '""') + '"'
+    table = quote_ident(name)
     columns = con.execute(f"DESCRIBE {query}", params).fetchall()  # binds the query, runs nothing
     if not any(column in UNCOMPRESSED_COLUMNS for column, *_ in columns):
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {query}", params)
         return
-    definitions = ", ".join('"' + column.replace('"', '""') + f'" {sql_type}'
+    definitions = ", ".join(f"{quote_ident(column)} {sql_type}"
                             + (" USING COMPRESSION uncompressed" if column in UNCOMPRESSED_COLUMNS else "")
                             for column, sql_type, *_ in columns)
     con.execute(f"CREATE OR REPLACE TABLE {table} ({definitions})")

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import duckdb
 
+from ..db import quote_ident
 from ..errors import DataError, UsageError, first_line
 from ..schema import CONTEXT_TABLES, LINE_COLUMNS
 from . import mapping, parsing, readers
 from .layouts import CONTEXT_LAYOUTS, CONTEXT_OPTION, LEDGER_LAYOUTS, norm
 from .model import ContextInfo, IngestReport, LoadOptions, MappingPlan
-from .readers import SniffedFile, quote_ident
+from .readers import SniffedFile
 from .transform import StageSpec, load_table
 
 REJECTS_DDL = ("CREATE OR REPLACE TABLE rejects (source_file VARCHAR, source_row BIGINT, reason VARCHAR, "

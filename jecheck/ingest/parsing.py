@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..db import quote_literal
 from ..schema import AMOUNT_TYPE
-from .readers import quote_literal
 
 # Whitespace (RE2's \s, spelled out: it compiles faster), non-breaking spaces, byte-order mark.
 _SPACE = r"[\t\n\f\r \x{a0}\x{2007}\x{202f}\x{feff}]"

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..db import quote_ident, quote_literal
 from ..errors import DataError, UsageError, first_line
 from .layouts import all_known_names, norm
 from .model import FileInfo
@@ -68,16 +69,6 @@ class RawTable:
     info: FileInfo
     has_bad_column: bool = False
     warnings: list[str] = field(default_factory=list)  # found while reading (bytes not UTF-8 past the sample)
-
-
-def quote_ident(name: str) -> str:
-    """A DuckDB identifier, quoted."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: str) -> str:
-    """A DuckDB string literal, quoted (standard SQL: quotes doubled, no backslash escapes)."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def sniff(path: str, *, role: str = "ledger", delimiter: str | None = None, encoding: str | None = None,

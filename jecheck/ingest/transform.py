@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import duckdb
 
 from .. import db
+from ..db import quote_ident, quote_literal
 from ..schema import AMOUNT_TYPE, PLACEHOLDER_DATES, Column
 from . import parsing
 from .layouts import BOOLEAN_EXTRAS, FALSE_CODES, TRUE_CODES, Layout, norm, target_kind
-from .readers import quote_ident, quote_literal
 
 COA_TYPES = (  # chart-of-accounts type words -> the five canonical types
     ("asset", r"^(current |fixed |non-current |other )?assets?\b"),

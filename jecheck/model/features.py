@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from ..db import quote_literal
+
 SEGMENTS = tuple(f"segment{i}" for i in range(1, 6))
 # A value shared by this many reference journals is common: its rarity is 0.
 COMMON_SHARE = 0.01
@@ -253,14 +255,10 @@ _PAIRS = f"""
 """
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _keywords(has_line_descriptions: bool, common: str) -> str:
     """Journals with warning words: regular expressions run once per distinct text, then joined back."""
-    any_keyword = _sql_literal("|".join(f"(?:{pattern})" for _, pattern in KEYWORDS))
-    labels = ", ".join(f"CASE WHEN regexp_matches(t, {_sql_literal(p)}) THEN {_sql_literal(k)} END"
+    any_keyword = quote_literal("|".join(f"(?:{pattern})" for _, pattern in KEYWORDS))
+    labels = ", ".join(f"CASE WHEN regexp_matches(t, {quote_literal(p)}) THEN {quote_literal(k)} END"
                        for k, p in KEYWORDS)
     line_texts = """
             UNION

@@ -12,10 +12,11 @@ from typing import Any, Iterable
 import duckdb
 
 from .. import db, views
+from ..db import quote_ident
 from ..errors import JecheckError, RuleError, first_line
 from ..schema import CONTEXT_TABLES, LINE_COLUMNS, Column, create_table_sql
 from .model import Rule, TestCase
-from .runner import FINDINGS_DDL, RuleRunError, execute_rule, quote_identifier, requirement_gap
+from .runner import FINDINGS_DDL, RuleRunError, execute_rule, requirement_gap
 from .yamlfile import display_path
 
 
@@ -58,7 +59,7 @@ def load_case_tables(con: duckdb.DuckDBPyConnection, case: TestCase) -> None:
         used = [c for c in schema if any(c.name in row for row in rows)]
         if not used:
             continue
-        columns = ", ".join(quote_identifier(c.name) for c in used)
+        columns = ", ".join(quote_ident(c.name) for c in used)
         marks = ", ".join("?" for _ in used)
         try:
             con.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})",

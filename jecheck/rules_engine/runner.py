@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 import duckdb
 
 from .. import views
+from ..db import quote_ident, quote_literal
 from ..errors import UsageError, first_line
 from ..schema import LINE_COLUMN_NAMES
 from .config import RunConfig
@@ -57,14 +58,6 @@ class RuleRunError(Exception):
     """A rule's SQL failed or returned the wrong shape; the message is one sentence."""
 
 
-def quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def requirement_gap(rule: Rule, available_columns: Iterable[str], available_context: Iterable[str]) -> str | None:
     """Why the ledger cannot support `rule` (a skip reason), or None when everything it needs is there."""
     have_columns, have_context = set(available_columns), set(available_context)
@@ -87,7 +80,7 @@ def bind_values(rule: Rule, params: Mapping[str, Any]) -> dict[str, Any]:
 
 def _display_expr(column: str, sql_type: str) -> str:
     """SQL text rendering one result column inside a message (amounts without trailing zeros)."""
-    col = quote_identifier(column)
+    col = quote_ident(column)
     if sql_type.startswith("DECIMAL"):
         text = f"CASE WHEN {col} = round({col}, 2) THEN CAST(round({col}, 2) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END"
     elif sql_type in ("DOUBLE", "FLOAT", "REAL"):
@@ -109,7 +102,7 @@ def _message_expr(template: str, types: dict[str, str]) -> str:
         parts.append(quote_literal(template[position:]))
     built = f"concat({', '.join(parts)})" if parts else "''"
     if "message" in types:
-        return f"coalesce(CAST({quote_identifier('message')} AS VARCHAR), {built})"
+        return f"coalesce(CAST({quote_ident('message')} AS VARCHAR), {built})"
     return built
 
 
@@ -140,7 +133,7 @@ def execute_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: Mapping[str
     if rule.grain == "line":
         not_evidence.add("line_no")
     evidence = [c for c in types if c not in not_evidence]
-    evidence_sql = "json_object(" + ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in evidence) + ")"
+    evidence_sql = "json_object(" + ", ".join(f"{quote_literal(c)}, {quote_ident(c)}" for c in evidence) + ")"
     journal_sql = "CAST(NULL AS VARCHAR)" if rule.grain == "account" else "CAST(journal_id AS VARCHAR)"
     line_sql = "CAST(line_no AS INTEGER)" if rule.grain == "line" else "CAST(NULL AS INTEGER)"
     insert = _one_statement(con, f"""INSERT INTO findings
