@@ -164,9 +164,6 @@ def create_table_as(con: duckdb.DuckDBPyConnection, name: str, query: str, param
     """
     table = quote_ident(name)
     columns = con.execute(f"DESCRIBE {query}", params).fetchall()  # binds the query, runs nothing
-    if not any(column in UNCOMPRESSED_COLUMNS for column, *_ in columns):
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS {query}", params)
-        return
     definitions = ", ".join(f"{quote_ident(column)} {sql_type}"
                             + (" USING COMPRESSION uncompressed" if column in UNCOMPRESSED_COLUMNS else "")
                             for column, sql_type, *_ in columns)
