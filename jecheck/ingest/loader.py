@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from .. import db
 from ..db import quote_ident
 from ..errors import DataError, UsageError, first_line
 from ..schema import CONTEXT_TABLES, LINE_COLUMNS
@@ -190,7 +191,8 @@ class _ContextLoad:
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         if options.context_files() and _spare_thread_in_memory(con):
-            self._cursor = con.cursor()
+            self._cursors = ExitStack()  # a db.cursor: Ctrl-C reaches its query like the connection's own
+            self._cursor = self._cursors.enter_context(db.cursor(con))
             self._thread = threading.Thread(target=self._run_alongside, name="jecheck-context", daemon=True)
             self._thread.start()
 
@@ -236,7 +238,7 @@ class _ContextLoad:
         if self._thread is not None:
             self._cursor.interrupt()
             self._thread.join()
-            self._cursor.close()
+            self._cursors.close()
             self._thread = None
 
 

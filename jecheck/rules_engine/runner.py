@@ -5,12 +5,13 @@ from __future__ import annotations
 import queue
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
 import duckdb
 
-from .. import views
+from .. import db, views
 from ..db import quote_ident, quote_literal
 from ..errors import UsageError, first_line
 from ..schema import LINE_COLUMN_NAMES
@@ -236,10 +237,8 @@ def _run_concurrently(con: duckdb.DuckDBPyConnection, jobs: list[tuple[Rule, Rul
         for rule, outcome in jobs:
             _run_one(con, rule, outcome)
         return
-    cursors = [con.cursor() for _ in range(min(workers, len(jobs)))]
+    threads = min(workers, len(jobs))
     idle: queue.SimpleQueue = queue.SimpleQueue()
-    for cursor in cursors:
-        idle.put(cursor)
 
     def run(rule: Rule, outcome: RuleOutcome) -> None:
         cursor = idle.get()
@@ -248,24 +247,24 @@ def _run_concurrently(con: duckdb.DuckDBPyConnection, jobs: list[tuple[Rule, Rul
         finally:
             idle.put(cursor)
 
-    try:
-        with ThreadPoolExecutor(len(cursors), thread_name_prefix="jecheck-rule") as pool:
-            futures = [pool.submit(run, rule, outcome) for rule, outcome in jobs]
-            try:
-                pending = set(futures)
-                while pending:  # waking now and then lets Ctrl-C reach this (main) thread
-                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-                    for future in done:
-                        future.result()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                for cursor in cursors:
-                    cursor.interrupt()
-                raise
-    finally:
+    # The pool is shut down (its threads done) before the stack closes the cursors.
+    with ExitStack() as stack, ThreadPoolExecutor(threads, thread_name_prefix="jecheck-rule") as pool:
+        cursors = [stack.enter_context(db.cursor(con)) for _ in range(threads)]
         for cursor in cursors:
-            cursor.close()
+            idle.put(cursor)
+        futures = [pool.submit(run, rule, outcome) for rule, outcome in jobs]
+        try:
+            pending = set(futures)
+            while pending:  # waking now and then lets Ctrl-C reach this (main) thread
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            for cursor in cursors:
+                cursor.interrupt()
+            raise
 
 
 def _apply_suppressions(con: duckdb.DuckDBPyConnection, config: RunConfig, outcomes: list[RuleOutcome]) -> None:
