@@ -35,6 +35,7 @@ BKPF_ONLY = ("BLART", "BLDAT", "BUDAT", "MONAT", "CPUDT", "CPUTM", "USNAM", "TCO
 BSEG_ONLY = ("BUZEI", "BSCHL", "KOART", "SHKZG", "HKONT", "DMBTR", "WRBTR", "SGTXT", "KOSTL", "PRCTR", "GSBER",
              "AUGDT", "LIFNR", "KUNNR")
 OUT_OF_RANGE_YEARS = 10
+LINES_STORED = "lines_stored"  # the columns of `lines` the ledger fills; `lines` is a view over it
 
 
 @dataclass
@@ -157,7 +158,7 @@ def load(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> IngestReport:
     try:
         try:
             with _unreadable_as_data_error(plan.label):
-                _load_lines(con, plan, report, scratch)
+                _load_lines(con, plan, report, scratch, manual_from_listing="sources" in options.context_files())
         except BaseException:
             contexts.stop()
             raise
@@ -249,14 +250,16 @@ def _spare_thread_in_memory(con: duckdb.DuckDBPyConnection) -> bool:
     return threads > 1 and path is None
 
 
-def _load_lines(con: duckdb.DuckDBPyConnection, plan: LedgerPlan, report: IngestReport, scratch: list[str]) -> None:
+def _load_lines(con: duckdb.DuckDBPyConnection, plan: LedgerPlan, report: IngestReport, scratch: list[str],
+                manual_from_listing: bool) -> None:
     res = plan.resolution
     relation, types, has_bad = _read_ledger(con, plan, report, scratch)
     spec = StageSpec(
         relation=relation, columns=plan.columns, types=types, has_bad=has_bad, layout=res.layout,
         sources=res.sources, context=None, required_nonempty=("journal_id",), date_format=plan.date_format,
         decimal_comma=plan.decimal_comma, dc_codes=plan.dc_codes, manual_codes=plan.manual_codes)
-    staged = load_table(con, spec, "lines", LINE_COLUMNS, plan.files[0].info.name)
+    keep = ("is_manual", "source") if manual_from_listing else ()  # what _manual_from_source_listing updates by
+    staged = load_table(con, spec, "lines", LINE_COLUMNS, plan.files[0].info.name, stored=LINES_STORED, keep=keep)
     report.rows_read, report.rows_rejected = staged.rows, staged.rejected
     report.rows_loaded = staged.rows - staged.rejected
     report.reject_reasons = staged.reject_kinds
@@ -486,11 +489,11 @@ def _load_context(con, name: str, path: str, options: LoadOptions, spec: mapping
 
 def _manual_from_source_listing(con, report: IngestReport) -> None:
     """Without an is_manual column, a source listing says which sources are manual."""
-    con.execute("""
-        UPDATE lines SET is_manual = s.is_manual
+    con.execute(f"""
+        UPDATE {LINES_STORED} SET is_manual = s.is_manual
         FROM (SELECT upper(source) AS source_key, bool_or(is_manual) AS is_manual FROM ctx_sources
               WHERE is_manual IS NOT NULL GROUP BY 1) s
-        WHERE upper(lines.source) = s.source_key
+        WHERE upper({LINES_STORED}.source) = s.source_key
     """)
     report.mapping["is_manual"] = "the source listing's manual flag for the line's source (--source-listing)"
 
