@@ -209,6 +209,11 @@ def _create_values(con: duckdb.DuckDBPyConnection, name: str, keys: dict[str, st
     """)
 
 
+# Net amount of an account in a journal (a) relative to the account's median (values v_account).
+_AMOUNT_RATIO = "CAST(abs(a.net) AS DOUBLE) / CAST(v_account.median_amount AS DOUBLE)"
+_HAS_AMOUNT_RATIO = "a.net <> 0 AND a.account IS NOT NULL AND v_account.median_amount > 0"
+
+
 def _code(con: duckdb.DuckDBPyConnection, name: str, source: str) -> str:
     """Per row of `source` joined to values `v_<name>`: (others sharing the value) * base + rank.
 
@@ -337,10 +342,9 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
         CREATE OR REPLACE TEMP TABLE model_part_accounts AS
         SELECT a.jkey, min({_code(con, "account", "a")}) AS account_code,
                min({_code(con, "preparer_account", "a")}) AS preparer_account_code,
-               -- the account whose net amount is the most times its median (ties: account order)
-               max(struct_pack(ratio := CAST(abs(a.net) AS DOUBLE) / CAST(v_account.median_amount AS DOUBLE),
-                               rk := v_account.rk, amount := abs(a.net)))
-                   FILTER (WHERE a.net <> 0 AND a.account IS NOT NULL AND v_account.median_amount > 0) AS amount_top
+               -- the largest net amount relative to its account's median; which account: create_evidence (for
+               -- few journals: a struct max over every journal's accounts costs more than a second pass over lines)
+               max({_AMOUNT_RATIO}) FILTER (WHERE {_HAS_AMOUNT_RATIO}) AS amount_ratio
         FROM model_journal_accounts a
         JOIN model_values_account v_account ON {_matches("v_account", _ACCOUNT_KEYS, "a")}
         JOIN model_values_preparer_account v_preparer_account
@@ -392,7 +396,7 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
     columns += [f"CAST(CASE WHEN p_{part}.{code} IS NOT NULL THEN {_rarity(f'p_{part}.{code} // {_base(con, values)}', common)} END "
                 f"AS FLOAT) AS f_{feature}"  # greatest() would turn a NULL into a rarity of 0
                 for feature, (part, code, values, _) in _CODED.items() if part in parts]
-    columns.append("CAST(log10(p_accounts.amount_top.ratio) AS FLOAT) AS f_amount_vs_account")
+    columns.append("CAST(log10(p_accounts.amount_ratio) AS FLOAT) AS f_amount_vs_account")
     if "keywords" in parts:  # no warning word: as unsurprising as a word every entry uses
         columns.append("CAST(coalesce(p_keywords.f_keyword_rarity, 0.0) AS FLOAT) AS f_keyword_rarity")
     con.execute(f"""
@@ -461,8 +465,19 @@ def create_evidence(con: duckdb.DuckDBPyConnection, parts: list[str]) -> None:
             joins.append(join)
             columns.append(f"{count} AS {feature}__others")
             columns += [f'x_{values}."{column}" AS {feature}__{name}' for name, column in quoted.items()]
-    joins.append("LEFT JOIN model_values_account x_top ON x_top.rk = p_accounts.amount_top.rk")
-    columns += ["x_top.account AS amount_vs_account__account", "p_accounts.amount_top.amount AS amount_vs_account__amount",
+    # The account of amount_vs_account: net amounts per account again, for the explained journals only.
+    joins.append(f"""LEFT JOIN (
+        SELECT a.jkey, max(struct_pack(ratio := {_AMOUNT_RATIO}, rk := v_account.rk, amount := abs(a.net)))
+                   FILTER (WHERE {_HAS_AMOUNT_RATIO}) AS amount_top  -- ties: account order
+        FROM (SELECT j.jkey, l.account, sum(l.amount) AS net
+              FROM lines l JOIN (SELECT jkey, journal_id FROM model_journals WHERE {explained}) j
+                  ON j.journal_id = l.journal_id
+              GROUP BY ALL) a
+        JOIN model_values_account v_account ON {_matches("v_account", _ACCOUNT_KEYS, "a")}
+        GROUP BY a.jkey
+    ) p_top ON p_top.jkey = j.jkey
+    LEFT JOIN model_values_account x_top ON x_top.rk = p_top.amount_top.rk""")
+    columns += ["x_top.account AS amount_vs_account__account", "p_top.amount_top.amount AS amount_vs_account__amount",
                 "x_top.median_amount AS amount_vs_account__median"]
     if "keywords" in parts:
         columns += [f"p_keywords.keyword_rarity__{c}" for c in ("keywords", "keyword", "others")]
