@@ -74,6 +74,7 @@ class _Nodes:
     expected: np.ndarray
     path_length: np.ndarray
     constant: np.ndarray
+    constants: np.ndarray  # per node: how many features are constant (not NaN in `constant`)
     varying: np.ndarray
     split_low: np.ndarray
     split_high: np.ndarray
@@ -96,7 +97,8 @@ class _Nodes:
             threshold=np.concatenate([t.tree.threshold for t in trees]),
             left=children("children_left"), right=children("children_right"),
             expected=joined("expected"), path_length=joined("path_length"), constant=joined("constant"),
-            varying=joined("varying"), split_low=joined("split_low"), split_high=joined("split_high"),
+            constants=(~np.isnan(joined("constant"))).sum(axis=1), varying=joined("varying"),
+            split_low=joined("split_low"), split_high=joined("split_high"),
             max_depth=max(t.tree.max_depth for t in trees),
         )
 
@@ -294,28 +296,31 @@ def _walk_beyond(forest: Forest, X: np.ndarray, trees: np.ndarray, explain: bool
     See the module doc.
     """
     nodes = forest.nodes
-    rows = np.arange(len(X))
     node = nodes.root[trees]
     alive = np.ones(len(X))  # probability the row has not been cut off yet
     path_length = np.zeros(len(X))
     saved = np.zeros(X.shape, dtype=np.float64) if explain else None
+    ones = np.ones(X.shape[1], dtype=np.float32)
+    k = np.arange(len(X))  # the rows still at an internal node (a row at a leaf stays there)
     for level in range(nodes.max_depth + 1):
-        internal = np.flatnonzero(nodes.feature[node] >= 0)
-        if not len(internal):
+        k = k[nodes.feature[node[k]] >= 0]
+        if not len(k):
             break
-        at, k = node[internal], rows[internal]
+        at = node[k]
         f = nodes.feature[at]
-        x = X[k]
         # Features on which the node's samples agree and the row does not: candidates had it been a sample.
-        constant = nodes.constant[at]
-        differs = ~np.isnan(constant) & (x != constant)
-        extra = differs.sum(axis=1)
+        constant = np.take(nodes.constant, at, axis=0)
+        same = np.take(X, k, axis=0) == constant  # False where the samples differ (NaN)
+        # (a float matrix product counts per row far faster than a boolean sum along rows; exact up to 2**24)
+        extra = nodes.constants[at] - (same.astype(np.float32) @ ones).astype(np.intp)
         own = nodes.varying[at] / (nodes.varying[at] + extra)  # chance the node's own split is still drawn
-        value = x[np.arange(len(k)), f].astype(np.float64)
+        value = X[k, f].astype(np.float64)
         low, high = nodes.split_low[at], nodes.split_high[at]
+        gap_cut = np.zeros(len(k))  # only values beyond the node's samples get one
+        above, below = value > high, value < low
         with np.errstate(divide="ignore", invalid="ignore"):
-            gap_cut = np.where(value > high, (value - high) / (value - low),
-                               np.where(value < low, (low - value) / (high - value), 0.0))
+            gap_cut[above] = (value[above] - high[above]) / (value[above] - low[above])
+            gap_cut[below] = (low[below] - value[below]) / (high[below] - value[below])
         child = np.where(value <= nodes.threshold[at], nodes.left[at], nodes.right[at])
         live = alive[k]
         if explain:
@@ -323,10 +328,12 @@ def _walk_beyond(forest: Forest, X: np.ndarray, trees: np.ndarray, explain: bool
             edge_saving = nodes.expected[at] - nodes.expected[child] - 1.0
             saved[k, f] += live * own * (gap_cut * cut_saving + (1.0 - gap_cut) * edge_saving)
             each_extra = np.divide(live * (1.0 - own) * cut_saving, extra, out=np.zeros(len(k)), where=extra > 0)
-            saved[k] += differs * each_extra[:, None]
+            some = extra > 0  # the other rows add nothing
+            differs = ~same[some] & ~np.isnan(constant[some])
+            saved[k[some]] += differs * each_extra[some, None]
         cut = (1.0 - own) + own * gap_cut
         path_length[k] += live * cut * (level + 1)
         alive[k] = live * (1.0 - cut)
-        node[internal] = child
+        node[k] = child
     path_length += alive * nodes.path_length[node]
     return path_length, (saved.astype(np.float32) if explain else None)
