@@ -10,7 +10,7 @@ import pytest
 from jecheck.ingest import parsing
 from jecheck.ingest.loader import LINES_STORED
 
-from ingest_helpers import load_paths, rows
+from ingest_helpers import load_paths, rejects, rows
 
 # The trim the cleanup promises, applied to every cell with no shortcut.
 REFERENCE_CLEAN = (r"nullif(nullif(regexp_replace(c, '^[\s\x{a0}\x{2007}\x{202f}\x{feff}]+|"
@@ -113,3 +113,22 @@ def test_a_broken_ledger_is_the_error_even_when_a_context_file_is_broken_too(tmp
     for threads in (1, 2):
         with pytest.raises(DataError, match="gl.csv has column names but no data rows"):
             _load_with_threads(threads, ledger, contexts)
+
+
+def test_placeholders_per_date_column_and_reject_reasons_holding_separators(tmp_path):
+    """Each date column's placeholders are counted on their own; a rejected cell holding the characters
+    that separate kinds and reasons internally is quoted in its reason as it is, and counted once."""
+    path = tmp_path / "gl.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["journal_id", "account", "amount", "effective_date", "document_date"])
+        writer.writerows([["J1", "1000", "1", "1900-01-01", "2024-01-02"],
+                          ["J2", "1000", "1", "2024-01-31", "9999-12-31"],
+                          ["J3", "1000", "1", "1899-12-30", "1899-12-30"],
+                          ["J4", "1000", "x\x1e\x1fy", "2024-01-31", "2024-01-31"],
+                          ["J5", "1000", "1", "2024-01-31", "2024-01-31"]])
+    con, report = load_paths(path)
+    assert report.placeholder_dates == {"effective_date": 2, "document_date": 2}
+    assert rejects(con) == {4: "amount: cannot read 'x\x1e\x1fy' as a number"}
+    assert report.reject_reasons == {"amount: cannot read a value as a number": 1}
+    assert rows(con, "SELECT journal_id FROM lines ORDER BY source_row") == [("J1",), ("J2",), ("J3",), ("J5",)]
