@@ -63,3 +63,23 @@ def test_score_reasons_hold_the_same_journals(runs):
     con, _, partial, _, _ = runs
     listed = {j for (j,) in con.execute("SELECT DISTINCT journal_id FROM score_reasons").fetchall()}
     assert listed == {j for j, r in partial.items() if r}
+
+
+def test_reference_from_known_medians_is_the_same():
+    """Whole-number medians the model already took stand in for the reference's own quantiles, unchanged."""
+    from jecheck.model import _create_scope, _medians
+    from jecheck.model import features as feature_sql
+    from jecheck.model import reasons as reason_sql
+    from jecheck.views import column_counts
+
+    journals, plants = planted_journals(300)
+    con = ledger(journals + plants)
+    _create_scope(con, ModelOptions())
+    feature_sql.build_features(con, column_counts(con))
+    names = list(reason_sql._WHOLE_NUMBERS)
+    rows = []
+    for medians in (None, dict(zip(names, _medians(con, names)))):
+        reason_sql.create_reference(con, baseline=False, medians=medians)
+        rows.append(con.execute("SELECT * FROM model_reference").fetchall())
+    assert rows[0] == rows[1]
+    assert rows[0][0][5] is not None  # a real median, not an empty population

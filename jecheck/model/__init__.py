@@ -116,7 +116,7 @@ def score(con: duckdb.DuckDBPyConnection, options: ModelOptions) -> ModelReport:
         _explain(con, forest, names, medians)
         feature_sql.create_evidence(con, parts)
         _drop(con, ["model_features", *(f"model_part_{part}" for part in parts)])  # free what sentences don't read
-        reason_sql.create_reference(con, baseline=options.baseline is not None)
+        reason_sql.create_reference(con, baseline=options.baseline is not None, medians=dict(zip(names, medians)))
         reason_sql.render(con, names, REASONS_PER_ENTRY)
         _create_scores(con, names)
     report.scored = n_scope

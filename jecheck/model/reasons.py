@@ -151,15 +151,28 @@ def templates() -> dict[str, str]:
     return t
 
 
-def create_reference(con: duckdb.DuckDBPyConnection, *, baseline: bool) -> None:
-    """One row of population figures the sentences compare with (over the journals the model fits on)."""
+# Whole-number features: a median `_medians` took over the FLOAT column is the same number as over the DOUBLE
+# here while below 2**24 (every whole number up to that is a FLOAT), so that quantile is not taken twice.
+_WHOLE_NUMBERS = ("days_to_period_end", "entry_lag_days", "description_length", "roundness")
+
+
+def create_reference(con: duckdb.DuckDBPyConnection, *, baseline: bool, medians: dict[str, float] | None = None) -> None:
+    """One row of population figures the sentences compare with (over the journals the model fits on).
+
+    `medians`: feature medians over the same journals already known (see _WHOLE_NUMBERS)."""
+    params: dict[str, object] = {"baseline": baseline, "peer": "baseline" if baseline else "other"}
+
     def median(feature: str) -> str:
+        known = (medians or {}).get(feature)
+        if feature in _WHOLE_NUMBERS and known is not None and abs(known) < 2 ** 24:  # NaN (no value) is not
+            params[feature] = float(known)
+            return f"CAST(${feature} AS DOUBLE)"
         return f"quantile_disc({numeric(feature)}, 0.5)"
 
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE model_reference AS
-        SELECT CAST(? AS BOOLEAN) AS baseline, CAST(? AS VARCHAR) AS peer,
+        SELECT CAST($baseline AS BOOLEAN) AS baseline, CAST($peer AS VARCHAR) AS peer,
                quantile_disc(j.total, 0.5) AS median_total,
                quantile_disc(j.line_count, 0.5) AS median_lines,
                quantile_disc(j.account_count, 0.5) AS median_accounts,
@@ -172,7 +185,7 @@ def create_reference(con: duckdb.DuckDBPyConnection, *, baseline: bool) -> None:
                count(*) FILTER (WHERE NOT j.is_manual) AS system_entries
         FROM model_journals j WHERE j.in_fit
         """,
-        [baseline, "baseline" if baseline else "other"],
+        params,
     )
 
 
