@@ -266,16 +266,24 @@ def _choose_explained(con: duckdb.DuckDBPyConnection, explain: int) -> None:
     unusual of the others (ties by journal_id): every journal the reports list."""
     flagged = f"SELECT DISTINCT journal_id FROM {OPEN_JOURNAL_FINDINGS}" if table_exists(con, "findings") else \
         "SELECT CAST(NULL AS VARCHAR) AS journal_id WHERE false"
+    # Only journals scoring at least the (explain + flagged)-th highest score can be among the others' top
+    # `explain`: only they are joined to their journal_id (the tie-break).
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE model_explain AS
-        WITH scored AS (
-            SELECT s.jkey, s.anomaly_score, j.journal_id, j.journal_id IN ({flagged}) AS flagged
-            FROM model_scored s JOIN model_journals j ON j.jkey = s.jkey
+        WITH flagged AS MATERIALIZED (
+            SELECT s.jkey FROM model_scored s
+            SEMI JOIN (SELECT jkey FROM model_journals WHERE journal_id IN ({flagged})) f ON f.jkey = s.jkey
+        ), lowest AS (
+            SELECT min(anomaly_score) AS score FROM (
+                SELECT anomaly_score FROM model_scored ORDER BY anomaly_score DESC
+                LIMIT $explain + (SELECT count(*) FROM flagged))
         )
-        SELECT jkey FROM scored WHERE flagged
+        SELECT jkey FROM flagged
         UNION ALL
-        SELECT jkey FROM (SELECT jkey FROM scored WHERE NOT flagged
-                          ORDER BY anomaly_score DESC, journal_id LIMIT $explain)
+        SELECT jkey FROM (
+            SELECT s.jkey FROM model_scored s JOIN model_journals j ON j.jkey = s.jkey
+            WHERE s.anomaly_score >= (SELECT score FROM lowest) AND s.jkey NOT IN (SELECT jkey FROM flagged)
+            ORDER BY s.anomaly_score DESC, j.journal_id LIMIT $explain)
     """, {"explain": explain})
 
 
