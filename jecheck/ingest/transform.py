@@ -220,9 +220,11 @@ def _profile(con, spec: StageSpec, kinds: dict[str, str], cell_type: dict[str, s
     values: dict[str, object] = {}
     if date_targets:  # over distinct values (a ledger has few distinct dates); one statement for every column
         evidence = parsing.day_month_evidence_sql("v", "n")
+        # Each distinct cell is keyed once (the key's regex per row cost more than the grouping).
         keys = " UNION ALL ".join(
-            f"SELECT {i} AS target, {parsing.evidence_key(parsing.as_text(_x(t), cell_type[t]))} AS v, count(*) AS n "
-            f"FROM cells WHERE {_x(t)} IS NOT NULL GROUP BY 2" for i, t in enumerate(date_targets))
+            f"SELECT {i} AS target, {parsing.evidence_key('v')} AS v, CAST(sum(n) AS BIGINT) AS n FROM ("
+            f"SELECT {parsing.as_text(_x(t), cell_type[t])} AS v, count(*) AS n FROM cells WHERE {_x(t)} IS NOT NULL "
+            "GROUP BY 1) GROUP BY 2" for i, t in enumerate(date_targets))
         targets = ", ".join(f"({i})" for i in range(len(date_targets)))
         # Joined onto every target, so that a column with no dates still gets its row of zero counts.
         rows = con.execute(f"{_ctes(spec, date_targets)} SELECT t.target, {', '.join(evidence.values())} "
