@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jecheck import db, views
-from jecheck.ingest.loader import load
+from jecheck.ingest.loader import LINES_STORED, load
 from jecheck.ingest.model import LoadOptions
 from jecheck.rules_engine import read_pack, run_rules
 from jecheck.rules_engine.loader import builtin_rules_dir, rule_files
@@ -24,8 +24,9 @@ def rules():
 def _ledger(aicpa_dir, *, threads: int, shuffle: bool):
     con = db.connect(threads=threads)
     load(con, LoadOptions(paths=(str(aicpa_dir / "GL_Detail_YYYYMMDD_YYYYMMDD.csv"),)))
-    if shuffle:  # same rows, another physical order
-        con.execute("CREATE OR REPLACE TABLE lines AS SELECT * FROM lines ORDER BY hash(source_row)")
+    if shuffle:  # same rows, another physical order (`lines` is a view over the stored table)
+        con.execute(f"CREATE OR REPLACE TABLE {LINES_STORED} AS SELECT * FROM {LINES_STORED} "
+                    "ORDER BY hash(source_row)")
     views.create_views(con)
     return con
 
