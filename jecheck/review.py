@@ -59,11 +59,12 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
     w = weights or RiskWeights()
     w.check()
     if table_exists(con, "scores"):
-        population = "SELECT journal_id, anomaly_score, percentile FROM scores"
+        # as_unusual: how many scored journals score at least as high (counted by the model's sort)
+        population = "SELECT journal_id, anomaly_score, percentile, as_unusual FROM scores"
         explained = "SELECT journal_id, reasons FROM scores WHERE len(reasons) > 0"
     else:
-        population = ("SELECT journal_id, CAST(NULL AS DOUBLE) AS anomaly_score, CAST(NULL AS DOUBLE) AS percentile "
-                      "FROM journals")
+        population = ("SELECT journal_id, CAST(NULL AS DOUBLE) AS anomaly_score, CAST(NULL AS DOUBLE) AS percentile, "
+                      "CAST(NULL AS BIGINT) AS as_unusual FROM journals")
         explained = "SELECT NULL::VARCHAR AS journal_id, NULL::VARCHAR[] AS reasons WHERE false"
     params: dict[str, object] = {"model": w.model, "full_digits": math.log10(1 / w.model_full_at)}
     if table_exists(con, "findings"):
@@ -80,6 +81,7 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
     params.update({f"keep_{s}": 1.0 - getattr(w, s) for s in SEVERITIES})
     create_table_as(con, "review", f"""
         WITH population AS ({population}),
+        scored AS NOT MATERIALIZED ({population}),
         hits AS ({hits}),
         rules AS (
             SELECT journal_id,
@@ -91,10 +93,9 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
                    list_sort(list({{'level': -level, 'rule_id': rule_id, 'message': message}})) AS sorted_hits
             FROM hits GROUP BY journal_id
         ),
-        tail AS (  -- q: the share of scored journals at least as unusual
+        tail AS (  -- q: the share of scored journals at least as unusual (the model counted them: no sort here)
             SELECT p.journal_id, p.anomaly_score, p.percentile, r.rules_keep,
-                   count(*) OVER (ORDER BY p.anomaly_score DESC NULLS LAST RANGE UNBOUNDED PRECEDING)
-                       / count(p.anomaly_score) OVER () AS q
+                   p.as_unusual / (SELECT count(anomaly_score) FROM scored) AS q
             FROM population p LEFT JOIN rules r ON r.journal_id = p.journal_id
         ),
         risk AS (

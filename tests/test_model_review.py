@@ -35,6 +35,9 @@ def con() -> duckdb.DuckDBPyConnection:
                CASE WHEN i = 1 THEN ['amount 41x the median for account 1400'] ELSE [] END AS reasons
         FROM range(1, {N + 1}) t(i)
     """)
+    # as the model stores it: how many journals score at least as high
+    con.execute("CREATE OR REPLACE TABLE scores AS SELECT *, count(*) OVER (ORDER BY anomaly_score DESC "
+                "RANGE UNBOUNDED PRECEDING) AS as_unusual FROM scores")
     findings(con, [
         ("CUT-001", "high", "J1000", 1, "entered after close", False),
         ("CUT-001", "high", "J1000", 2, "entered after close", False),  # same rule, another line: counts once

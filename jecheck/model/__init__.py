@@ -1,7 +1,7 @@
 """Anomaly scoring: per-journal features in DuckDB, an isolation forest, and reasons in plain words.
 
 `score(con, ModelOptions())` reads `journals`, `lines`, `periods` and `accounts` (and `findings`
-when the rules ran) and creates `scores(journal_id, anomaly_score, percentile, reasons)` and
+when the rules ran) and creates `scores(journal_id, anomaly_score, percentile, as_unusual, reasons)` and
 `score_reasons(journal_id, reason_rank, feature, contribution, reason)`. With `period`, only that
 period's journals are scored; with `baseline` as well, the model and every rarity and usual range
 come from the baseline periods only (a pre-close review of one month against the months before it).
@@ -236,7 +236,7 @@ def _fit_matrix(con: duckdb.DuckDBPyConnection, names: list[str], medians: np.nd
 def _score_all(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names: list[str],
                medians: np.ndarray) -> None:
     """Score the journals under review, streamed from DuckDB a chunk at a time; create
-    `model_scored(jkey, anomaly_score, percentile)`.
+    `model_scored(jkey, anomaly_score, percentile, as_unusual)`.
 
     Python keeps only each journal's key and score (16 bytes); DuckDB ranks them (and spills past its
     memory limit).
@@ -248,9 +248,11 @@ def _score_all(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names:
         keys.append(batch.column("jkey"))
         scores.append(pa.array(forest_mod.anomaly_scores(forest, _matrix(batch, names, medians))))
     scored = pa.table({"jkey": pa.chunked_array(keys, pa.int64()), "anomaly_score": pa.chunked_array(scores, pa.float64())})
-    # cume_dist: the share of journals scoring at most as high
+    # cume_dist: the share of journals scoring at most as high; as_unusual (for the review's q): how many
+    # score at least as high, an exact count from the same sort (rank - 1 score lower)
     _create_from_arrow(con, "model_scored", scored,
-                       "jkey, anomaly_score, CAST(100 AS DOUBLE) * cume_dist() OVER (ORDER BY anomaly_score) AS percentile")
+                       "jkey, anomaly_score, CAST(100 AS DOUBLE) * cume_dist() OVER (ORDER BY anomaly_score) AS percentile, "
+                       f"{scored.num_rows} + 1 - rank() OVER (ORDER BY anomaly_score) AS as_unusual")
 
 
 def _create_from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, columns: str = "*") -> None:
@@ -326,7 +328,7 @@ def _top_reasons(contribution: np.ndarray, missing: np.ndarray) -> dict[str, pa.
 def _create_scores(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     reasons = ", ".join(f"r.reason_{k}" for k in range(1, REASONS_PER_ENTRY + 1))
     create_table_as(con, "scores", f"""
-        SELECT j.journal_id, s.anomaly_score, s.percentile,
+        SELECT j.journal_id, s.anomaly_score, s.percentile, s.as_unusual,
                CASE WHEN r.jkey IS NULL THEN CAST([] AS VARCHAR[])
                     ELSE [x FOR x IN [{reasons}] IF x IS NOT NULL] END AS reasons
         FROM model_scored s JOIN model_journals j ON j.jkey = s.jkey LEFT JOIN model_reasons r ON r.jkey = s.jkey
@@ -343,7 +345,7 @@ def _create_empty_scores(con: duckdb.DuckDBPyConnection) -> None:
     """Every journal under review, unscored: the review list then ranks on rule hits alone."""
     create_table_as(con, "scores", """
         SELECT journal_id, CAST(NULL AS DOUBLE) AS anomaly_score, CAST(NULL AS DOUBLE) AS percentile,
-               CAST([] AS VARCHAR[]) AS reasons
+               CAST(NULL AS BIGINT) AS as_unusual, CAST([] AS VARCHAR[]) AS reasons
         FROM model_features WHERE in_scope
     """)
     con.execute("""
