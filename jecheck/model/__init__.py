@@ -251,8 +251,8 @@ def _score_all(con: duckdb.DuckDBPyConnection, forest: forest_mod.Forest, names:
     # cume_dist: the share of journals scoring at most as high; as_unusual (for the review's q): how many
     # score at least as high, an exact count from the same sort (rank - 1 score lower)
     _create_from_arrow(con, "model_scored", scored,
-                       "jkey, anomaly_score, CAST(100 AS DOUBLE) * cume_dist() OVER (ORDER BY anomaly_score) AS percentile, "
-                       f"{scored.num_rows} + 1 - rank() OVER (ORDER BY anomaly_score) AS as_unusual")
+                       "jkey, anomaly_score, CAST(100 AS DOUBLE) * cume_dist() OVER (ORDER BY anomaly_score) "
+                       f"AS percentile, {scored.num_rows} + 1 - rank() OVER (ORDER BY anomaly_score) AS as_unusual")
 
 
 def _create_from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, columns: str = "*") -> None:
