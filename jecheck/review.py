@@ -80,8 +80,7 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
     # (1 - w) per severity raised to the number of rules hit at that severity: exact, order-free.
     params.update({f"keep_{s}": 1.0 - getattr(w, s) for s in SEVERITIES})
     create_table_as(con, "review", f"""
-        WITH population AS ({population}),
-        scored AS NOT MATERIALIZED ({population}),
+        WITH population AS NOT MATERIALIZED ({population}),  -- read twice: inlined, not copied
         hits AS ({hits}),
         rules AS (
             SELECT journal_id,
@@ -95,7 +94,7 @@ def rank(con: duckdb.DuckDBPyConnection, *, weights: RiskWeights | None = None) 
         ),
         tail AS (  -- q: the share of scored journals at least as unusual (the model counted them: no sort here)
             SELECT p.journal_id, p.anomaly_score, p.percentile, r.rules_keep,
-                   p.as_unusual / (SELECT count(anomaly_score) FROM scored) AS q
+                   p.as_unusual / (SELECT count(anomaly_score) FROM population) AS q
             FROM population p LEFT JOIN rules r ON r.journal_id = p.journal_id
         ),
         risk AS (

@@ -135,32 +135,32 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: StageSpec, table: str, colu
                           for i, t in enumerate(placeholder_flags))
         helpers.append("__placeholders")
         helper_values.append(f"CAST({mask} AS BIGINT) AS __placeholders")
-    written, table = table, stored or table
+    target = stored or table  # the table written
     # The table is written once, helpers included; rejected rows and helper columns are removed after.
-    db.create_table_as(con, table, f"{ctes}, parsed AS ({parsed_sql}), checked AS ({checked_sql}), "
+    db.create_table_as(con, target, f"{ctes}, parsed AS ({parsed_sql}), checked AS ({checked_sql}), "
                        f"final AS (SELECT __row{final_columns}{flags}, {reason_sql} AS __reason, {kind_sql} AS __kinds "
                        f"FROM checked) SELECT {', '.join(result_columns)}, {', '.join(helper_values)} FROM final")
     result.outputs = outputs
     counts = con.execute(
         f"SELECT count(*), count(__reason)"
         + "".join(f", count(*) FILTER (WHERE __placeholders & {1 << i} <> 0)" for i, _ in enumerate(placeholder_flags))
-        + f" FROM {quote_ident(table)}").fetchone()
+        + f" FROM {quote_ident(target)}").fetchone()
     result.rows, result.rejected = counts[0], counts[1]
     result.placeholders = {t: n for t, n in zip(placeholder_flags, counts[2:]) if n}
     if result.rejected:
         result.reject_kinds = dict(con.execute(
             f"SELECT k, count(*) FROM (SELECT unnest(string_split(__kinds, '{KIND_SEPARATOR}')) AS k "
-            f"FROM {quote_ident(table)} WHERE __kinds IS NOT NULL) GROUP BY k ORDER BY count(*) DESC, k").fetchall())
+            f"FROM {quote_ident(target)} WHERE __kinds IS NOT NULL) GROUP BY k ORDER BY count(*) DESC, k").fetchall())
         pairs = ", ".join(f"{quote_literal(name)}, r.c{i}" for i, name in enumerate(spec.columns))
         con.execute(f"INSERT INTO rejects SELECT {quote_literal(source_file)}, t.{row}, t.__reason, "
-                    f"CAST(json_object({pairs}) AS VARCHAR) FROM {quote_ident(table)} t "
+                    f"CAST(json_object({pairs}) AS VARCHAR) FROM {quote_ident(target)} t "
                     f"JOIN {quote_ident(spec.relation)} r ON r.__row = t.{row} WHERE t.__reason IS NOT NULL "
                     f"ORDER BY t.{row}")
-        con.execute(f"DELETE FROM {quote_ident(table)} WHERE __reason IS NOT NULL")
+        con.execute(f"DELETE FROM {quote_ident(target)} WHERE __reason IS NOT NULL")
     for helper in helpers:
-        con.execute(f"ALTER TABLE {quote_ident(table)} DROP COLUMN {quote_ident(helper)}")
+        con.execute(f"ALTER TABLE {quote_ident(target)} DROP COLUMN {quote_ident(helper)}")
     if stored:
-        con.execute(f"CREATE OR REPLACE VIEW {quote_ident(written)} AS SELECT {', '.join(view_columns)} "
+        con.execute(f"CREATE OR REPLACE VIEW {quote_ident(table)} AS SELECT {', '.join(view_columns)} "
                     f"FROM {quote_ident(stored)}")
     return result
 
