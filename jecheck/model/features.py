@@ -188,9 +188,11 @@ _JOURNAL_VALUES = {
 }
 
 
-def _matches(alias: str, keys: dict[str, str], source: str) -> str:
-    """Join condition of a values table (`alias`) to its source rows; a NULL matches a NULL."""
-    return " AND ".join(f'{alias}."{k}" IS NOT DISTINCT FROM {source}.{expr}' for k, expr in keys.items())
+def _matches(alias: str, keys: dict[str, str], source: str, never_null: tuple[str, ...] = ()) -> str:
+    """Join condition of a values table (`alias`) to its source rows; a NULL matches a NULL. Keys in
+    `never_null` are compared with = (the same match when neither side is NULL, and a cheaper hash join)."""
+    return " AND ".join(f'{alias}."{k}" {"=" if k in never_null else "IS NOT DISTINCT FROM"} {source}.{expr}'
+                        for k, expr in keys.items())
 
 
 def _base(con: duckdb.DuckDBPyConnection, name: str) -> int:
@@ -232,6 +234,7 @@ _PAIR_KEYS = {"first_debit": "first_debit", "first": "first_account", "second_de
               "second": "second_account"}
 _SEGMENT_KEYS = {"segment": "segment", "value": "value"}
 _SEGMENT_ACCOUNT_KEYS = {"segment": "segment", "value": "value", "account": "account"}
+_SEGMENT_SET = ("segment", "value")  # model_segments keeps only set values (10M lines: part_segments 2.6 -> 2.2 CPU s)
 
 
 # Every pair of the journal's accounts with their sides (net per account): a debit with a credit, or
@@ -380,9 +383,9 @@ def build_features(con: duckdb.DuckDBPyConnection, column_counts: dict[str, int]
             SELECT s.jkey, min({_code(con, "segment", "s")}) AS segment_code,
                    min({_code(con, "segment_account", "s")}) AS segment_account_code
             FROM model_segments s
-            JOIN model_values_segment v_segment ON {_matches("v_segment", _SEGMENT_KEYS, "s")}
+            JOIN model_values_segment v_segment ON {_matches("v_segment", _SEGMENT_KEYS, "s", _SEGMENT_SET)}
             JOIN model_values_segment_account v_segment_account
-                ON {_matches("v_segment_account", _SEGMENT_ACCOUNT_KEYS, "s")}
+                ON {_matches("v_segment_account", _SEGMENT_ACCOUNT_KEYS, "s", _SEGMENT_SET)}
             GROUP BY s.jkey
         """)
         con.execute("DROP TABLE model_segments")
