@@ -53,6 +53,16 @@ def test_unreadable_and_overflowing_amounts_are_rejected(tmp_path):
     assert report.reject_reasons == {"amount: cannot read a value as a number": 4}
 
 
+def test_reject_reasons_keep_cells_holding_separator_characters(tmp_path):
+    # A row's kinds and reason are stored together, split at \x1e: a cell may hold it (and \x1f) itself.
+    con, report = load_paths(ledger(tmp_path, ["1\x1e2", "3\x1f\x1e4", "7"], dates=["", "x\x1ey", ""]))
+    assert rejects(con) == {1: "amount: cannot read '1\x1e2' as a number",
+                            2: "amount: cannot read '3\x1f\x1e4' as a number; effective_date: cannot read 'x\x1ey' "
+                               "as a date"}
+    assert report.reject_reasons == {"amount: cannot read a value as a number": 2,
+                                     "effective_date: cannot read a value as a date": 1}
+
+
 def test_decimal_comma_is_detected_with_semicolons(tmp_path):
     con, report = load_paths(ledger(tmp_path, ["1.234,50", "-1.234,50", "(5,00)", "12"], delimiter=";"))
     assert report.decimal_comma and report.files[0].delimiter == ";"
