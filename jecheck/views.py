@@ -237,9 +237,6 @@ JOURNAL_ATTRIBUTES: tuple[tuple[str, str, str], ...] = (
 # more than it saves (1M lines: 0.5 s for 0.1 s).
 ENUM_MAX_VALUES = 65_535
 ENUM_MIN_LINES = 2_000_000
-# Lines whose distinct values are estimated before a column's ENUM is built: a prefix stops the scan early
-# (estimating over all 10M lines cost ~0.6 CPU s, more than the exact DISTINCT of ten small columns).
-ENUM_ESTIMATE_LINES = 100_000
 
 
 def _create_enum_types(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> dict[str, str]:
@@ -248,19 +245,13 @@ def _create_enum_types(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -
                    if COLUMNS_BY_NAME[column].sql_type == "VARCHAR" and counts[column]})
     if not text or con.execute("SELECT count(*) FROM lines").fetchone()[0] < ENUM_MIN_LINES:
         return {}
-    estimates = con.execute("SELECT " + ", ".join(f"approx_count_distinct({c})" for c in text)
-                            + f" FROM (SELECT {', '.join(text)} FROM lines LIMIT {ENUM_ESTIMATE_LINES})").fetchone()
+    estimates = con.execute("SELECT " + ", ".join(f"approx_count_distinct({c})" for c in text) + " FROM lines").fetchone()
     types = {}
     for column, estimate in zip(text, estimates):
         if estimate <= ENUM_MAX_VALUES:
-            enum_type = f"journal_{column}_values"
-            con.execute(f"CREATE OR REPLACE TYPE {enum_type} AS ENUM "
+            types[column] = f"journal_{column}_values"
+            con.execute(f"CREATE OR REPLACE TYPE {types[column]} AS ENUM "
                         f"(SELECT DISTINCT {column} FROM lines WHERE {column} IS NOT NULL ORDER BY 1)")
-            # the prefix may have missed values: the type holds them all, and says how many
-            if con.execute(f"SELECT len(enum_range(NULL::{enum_type}))").fetchone()[0] <= ENUM_MAX_VALUES:
-                types[column] = enum_type
-            else:
-                con.execute(f"DROP TYPE {enum_type}")
     return types
 
 

@@ -161,7 +161,7 @@ attribute_lines = st.lists(
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(attribute_lines, st.booleans(), st.sampled_from([views.ENUM_MAX_VALUES, 1, 0]))
+@given(attribute_lines, st.booleans(), st.sampled_from([views.ENUM_MAX_VALUES, 0]))
 @example([("J1", None, None, None, None)], False, views.ENUM_MAX_VALUES)  # none of the optional columns
 def test_journal_attributes_equal_their_plain_aggregates_whichever_columns_the_ledger_carries(
         lines, status, enum_max_values):
@@ -172,14 +172,13 @@ def test_journal_attributes_equal_their_plain_aggregates_whichever_columns_the_l
         " posting_status, line_no) VALUES (?, '1000', 0, DATE '2024-03-31', ?, ?, ?, ?, ?, NULL)",
         [(j, entity, user, modified, manual, "posted" if status else None) for j, entity, user, modified, manual in lines],
     )
-    # ENUMs from the first line on, estimated from the first line alone; with 1 value allowed, a column whose
-    # first line shows one value but whose other lines hold more is aggregated as text; with 0 every column is
-    original = views.ENUM_MAX_VALUES, views.ENUM_MIN_LINES, views.ENUM_ESTIMATE_LINES
-    views.ENUM_MAX_VALUES, views.ENUM_MIN_LINES, views.ENUM_ESTIMATE_LINES = enum_max_values, 0, 1
+    # ENUMs from the first line on, or (0 values allowed) every column as text
+    original = views.ENUM_MAX_VALUES, views.ENUM_MIN_LINES
+    views.ENUM_MAX_VALUES, views.ENUM_MIN_LINES = enum_max_values, 0
     try:
         views.create_views(con, views.ViewOptions(country=None))
     finally:
-        views.ENUM_MAX_VALUES, views.ENUM_MIN_LINES, views.ENUM_ESTIMATE_LINES = original
+        views.ENUM_MAX_VALUES, views.ENUM_MIN_LINES = original
     assert con.execute("SELECT count(*) FROM duckdb_types() WHERE logical_type = 'ENUM' "
                        "AND NOT internal").fetchone() == (0,)
     names = ", ".join(name for name, _, _ in views.JOURNAL_ATTRIBUTES)
