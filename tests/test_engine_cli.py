@@ -79,3 +79,49 @@ def test_an_invalid_user_pack_stops_list_with_file_and_line(tmp_path):
     assert result.exit_code == 3
     assert f"{FILE}:5: severity must be one of info, low, medium, high, not 'urgent'" in result.output
     assert "Traceback" not in result.output
+
+
+PACK_CASES = """\
+tests:
+  - name: the pack flags the large journal and nothing else
+    given:
+      lines:
+        - {journal_id: BIG, account: "1000", amount: 5000, effective_date: 2024-01-31, entered_by: ann}
+        - {journal_id: BIG, account: "2000", amount: -5000, effective_date: 2024-01-31, entered_by: ann}
+        - {journal_id: SMALL, account: "1000", amount: 5, effective_date: 2024-01-31, entered_by: bob}
+        - {journal_id: SMALL, account: "2000", amount: -5, effective_date: 2024-01-31, entered_by: bob}
+    flags: [%s]
+    passes: [%s]
+"""
+
+
+def test_a_packs_own_cases_run_every_rule_of_the_pack(tmp_path):
+    pack = write_pack(tmp_path / "acme", {FILE: VALID_RULE})
+    with open(pack / "pack.yaml", "a") as handle:
+        handle.write(PACK_CASES % ("BIG", "SMALL"))
+    result = _run("rules", "test", str(pack))
+    assert result.exit_code == 0, result.output
+    assert "PASS pack acme the pack flags the large journal and nothing else" in result.output
+
+    (pack / "pack.yaml").write_text((pack / "pack.yaml").read_text().replace("[BIG]", "[SMALL]").replace(
+        "passes: [SMALL]", "passes: [BIG]"))
+    result = _run("rules", "test", str(pack))
+    assert result.exit_code == 1
+    assert "FAIL pack acme the pack flags the large journal and nothing else" in result.output
+    case_line = 1 + (pack / "pack.yaml").read_text().splitlines().index(
+        "  - name: the pack flags the large journal and nothing else")
+    assert f"pack.yaml:{case_line}: expected SMALL to be flagged by some rule of the pack; none did" in result.output
+    assert "BIG must not be flagged by any rule, but was: ACME-001 (Debits 5000.00 by ann)" in result.output
+    # a pack's cases need all its rules: testing one file or a selection leaves them out
+    assert "pack acme" not in _run("rules", "test", str(pack / FILE)).output
+    assert "pack acme" not in _run("rules", "test", "--select", "ACME-001", str(pack)).output
+
+
+def test_a_packs_cases_take_no_params(tmp_path):
+    pack = write_pack(tmp_path / "acme", {FILE: VALID_RULE})
+    with open(pack / "pack.yaml", "a") as handle:
+        handle.write((PACK_CASES % ("BIG", "SMALL")).replace("    flags:", "    params: {threshold: 1}\n    flags:"))
+    result = _run("rules", "list", "--rules", str(pack))
+    assert result.exit_code == 3
+    params_line = 1 + (pack / "pack.yaml").read_text().splitlines().index("    params: {threshold: 1}")
+    assert f"pack.yaml:{params_line}: a pack's cases run every rule with its defaults" in result.output

@@ -11,7 +11,7 @@ import click
 
 from . import main
 from ..errors import UsageError
-from ..rules_engine import load_rules, run_inline_tests
+from ..rules_engine import load_rules, run_inline_tests, run_pack_tests
 from ..rules_engine.loader import builtin_rules_dir, load_each
 from ..rules_engine.model import CONTEXT_OPTIONS, Rule
 
@@ -114,10 +114,11 @@ def explain(rule_id: str, rules_dirs: tuple[str, ...]) -> None:
               help="Extra rule pack folder to test (repeatable).")
 @click.option("--select", "select", multiple=True, help="Only these rule ids or categories (repeatable).")
 def test_rules(paths: tuple[str, ...], rules_dirs: tuple[str, ...], select: tuple[str, ...]) -> None:
-    """Run every rule's inline test cases.
+    """Run every rule's inline test cases, and each whole pack's own cases (its pack.yaml `tests:`).
 
-    PATHS: packs, folders in a pack or rule files (default: the built-in pack). An invalid rule file
-    counts as a failure without stopping the others. Exits 1 when anything fails.
+    PATHS: packs, folders in a pack or rule files (default: the built-in pack). A pack's own cases run when
+    the pack folder itself is given and no --select narrows it. An invalid rule file counts as a failure
+    without stopping the others. Exits 1 when anything fails.
     """
     targets = [*paths, *rules_dirs] or [builtin_rules_dir()]
     rules, errors = load_each(targets)
@@ -129,6 +130,10 @@ def test_rules(paths: tuple[str, ...], rules_dirs: tuple[str, ...], select: tupl
     for error in errors:
         console.print(f"FAIL invalid rule file: {error}", markup=False)
     results = run_inline_tests(rules)
+    if not select:  # a pack's cases need all its rules
+        whole = {Path(t).resolve() for t in targets}
+        packs = {r.pack.path: r.pack for r in rules if r.pack.path in whole}
+        results += run_pack_tests(packs.values(), rules)
     for result in results:
         note = f"  (rule skipped: {result.skipped_reason})" if result.skipped_reason else ""
         console.print(f"{'PASS' if result.passed else 'FAIL'} {result.rule_id} {result.case} "

@@ -7,7 +7,7 @@
 """
 
 from .config import RuleSettings, RunConfig, Suppression, load_config, load_suppressions
-from .harness import CaseResult, run_case, run_inline_tests
+from .harness import CaseResult, run_case, run_inline_tests, run_pack_tests
 from .loader import builtin_rules_dir, load_pack, load_rules, read_pack
 from .model import CATEGORIES, SEVERITIES, Pack, Param, Rule, RuleSet, TestCase
 from .runner import RuleOutcome, exit_code_for, requirement_gap, run_rules
@@ -15,5 +15,6 @@ from .runner import RuleOutcome, exit_code_for, requirement_gap, run_rules
 __all__ = [
     "CATEGORIES", "SEVERITIES", "CaseResult", "Pack", "Param", "Rule", "RuleOutcome", "RuleSet", "RuleSettings",
     "RunConfig", "Suppression", "TestCase", "builtin_rules_dir", "exit_code_for", "load_config", "load_pack",
-    "load_rules", "load_suppressions", "read_pack", "requirement_gap", "run_case", "run_inline_tests", "run_rules",
+    "load_rules", "load_suppressions", "read_pack", "requirement_gap", "run_case", "run_inline_tests",
+    "run_pack_tests", "run_rules",
 ]

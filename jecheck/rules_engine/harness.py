@@ -15,7 +15,8 @@ from .. import db, views
 from ..db import quote_ident
 from ..errors import JecheckError, RuleError, first_line
 from ..schema import CONTEXT_TABLES, LINE_COLUMNS, Column, create_table_sql
-from .model import Rule, TestCase
+from .loader import PACK_FILE
+from .model import Pack, Rule, TestCase
 from .runner import FINDINGS_DDL, RuleRunError, execute_rule, requirement_gap
 from .yamlfile import display_path
 
@@ -68,29 +69,74 @@ def load_case_tables(con: duckdb.DuckDBPyConnection, case: TestCase) -> None:
             raise RuleError(f"given.{given_name}: a value does not fit its column ({first_line(exc)})") from exc
 
 
-def run_case(rule: Rule, case: TestCase) -> CaseResult:
-    """Run one inline case in its own in-memory database and compare flagged ids with the expectation."""
-    result = CaseResult(rule.id, case.name, f"{display_path(rule.path)}:{case.line}")
-    start = time.perf_counter()
+def _case_database(case: TestCase) -> tuple[duckdb.DuckDBPyConnection, list[str], list[str]]:
+    """A fresh in-memory database holding the case's ledger, views and findings table, locked down as a
+    scan's is; with the columns and context files the case fills."""
     con = db.connect(threads=1)  # tiny tables: one thread avoids scheduling overhead
     try:
         load_case_tables(con, case)
         views.create_views(con, views.ViewOptions(**case.options))
         db.lock_down(con)
         columns = [name for name, count in views.column_counts(con).items() if count]
-        result.skipped_reason = requirement_gap(rule, columns, views.context_present(con))
+        context = views.context_present(con)
+        con.execute(FINDINGS_DDL)
+    except BaseException:
+        con.close()
+        raise
+    return con, columns, context
+
+
+def run_case(rule: Rule, case: TestCase) -> CaseResult:
+    """Run one inline case in its own in-memory database and compare flagged ids with the expectation."""
+    result = CaseResult(rule.id, case.name, f"{display_path(rule.path)}:{case.line}")
+    start = time.perf_counter()
+    con = None
+    try:
+        con, columns, context = _case_database(case)
+        result.skipped_reason = requirement_gap(rule, columns, context)
         if result.skipped_reason:
             if case.flags:
                 result.problems.append(f"the rule was skipped ({result.skipped_reason}), so it flagged nothing; "
                                        "give the required columns and context in this case")
         else:
-            con.execute(FINDINGS_DDL)
             execute_rule(con, rule, {**rule.defaults, **case.params}, rule.severity)
             _check_findings(con, rule, case, result)
     except (JecheckError, RuleRunError, duckdb.Error) as exc:
         result.problems.append(f"could not run: {first_line(exc)}")
     finally:
-        con.close()
+        if con is not None:
+            con.close()
+    result.passed = not result.problems
+    result.duration_s = round(time.perf_counter() - start, 4)
+    return result
+
+
+def run_pack_case(pack: Pack, rules: Iterable[Rule], case: TestCase) -> CaseResult:
+    """Run every rule of `pack` (among `rules`) at its defaults on one of the pack's cases: each id in
+    `flags` must be flagged by some rule, no rule may flag an id in `passes`."""
+    result = CaseResult(f"pack {pack.name}", case.name, f"{display_path(pack.path / PACK_FILE)}:{case.line}")
+    start = time.perf_counter()
+    con = None
+    try:
+        con, columns, context = _case_database(case)
+        for rule in rules:
+            if rule.pack.path == pack.path and requirement_gap(rule, columns, context) is None:
+                execute_rule(con, rule, dict(rule.defaults), rule.severity)
+        rows = con.execute("SELECT journal_id, rule_id, message FROM findings WHERE journal_id IS NOT NULL "
+                           "ORDER BY journal_id, rule_id, message").fetchall()
+        result.flagged = sorted({journal for journal, _, _ in rows})
+        for expected in case.flags:
+            if expected not in result.flagged:
+                result.problems.append(f"expected {expected} to be flagged by some rule of the pack; none did")
+        for innocent in case.passes:
+            hits = [f"{rule_id} ({message})" for journal, rule_id, message in rows if journal == innocent]
+            if hits:
+                result.problems.append(f"{innocent} must not be flagged by any rule, but was: {'; '.join(hits)}")
+    except (JecheckError, RuleRunError, duckdb.Error) as exc:
+        result.problems.append(f"could not run: {first_line(exc)}")
+    finally:
+        if con is not None:
+            con.close()
     result.passed = not result.problems
     result.duration_s = round(time.perf_counter() - start, 4)
     return result
@@ -122,5 +168,11 @@ def _check_findings(con: duckdb.DuckDBPyConnection, rule: Rule, case: TestCase, 
 def run_inline_tests(rules: Iterable[Rule]) -> list[CaseResult]:
     """Run every inline case of every rule given (a RuleSet or a list of rules), in order."""
     return [run_case(rule, case) for rule in rules for case in rule.tests]
+
+
+def run_pack_tests(packs: Iterable[Pack], rules: Iterable[Rule]) -> list[CaseResult]:
+    """Run each pack's own cases (pack.yaml `tests:`) with that pack's rules among `rules`."""
+    rules = list(rules)
+    return [run_pack_case(pack, rules, case) for pack in packs for case in pack.tests]
 
 

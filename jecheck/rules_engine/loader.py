@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Iterable
 
 from ..errors import RuleError
 from .model import Pack, Rule, RuleSet
-from .validate import parse_rule_file
+from .validate import LazyCases, parse_rule_file, read_pack_cases
 from .yamlfile import display_path, load_yaml
 
 PACK_FILE = "pack.yaml"
@@ -45,8 +46,9 @@ def read_pack(pack_dir: str | os.PathLike, *, builtin: bool | None = None) -> Pa
     if not isinstance(data, dict):
         raise doc.error((), "pack.yaml must be a mapping with name, version and description")
     for key in data:
-        if key not in ("name", "version", "description"):
-            raise doc.error((str(key),), f"unknown key {key!r}; pack.yaml holds name, version and description")
+        if key not in ("name", "version", "description", "tests"):
+            raise doc.error((str(key),), f"unknown key {key!r}; pack.yaml holds name, version, description "
+                                         "and (optionally) tests")
     name, version = data.get("name"), data.get("version")
     if not isinstance(name, str) or not name.strip():
         raise doc.error(("name",), "pack.yaml needs a name")
@@ -56,8 +58,15 @@ def read_pack(pack_dir: str | os.PathLike, *, builtin: bool | None = None) -> Pa
     for path in rule_files(pack_dir):
         digest.update(path.relative_to(pack_dir).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
-    return Pack(name.strip(), version.strip(), str(data.get("description") or "").strip(), pack_dir,
+    pack = Pack(name.strip(), version.strip(), str(data.get("description") or "").strip(), pack_dir,
                 digest.hexdigest(), builtin)
+    if "tests" not in data:
+        return pack
+    # The built-in pack's cases are read when run (a scan never does; the test suite runs them); a user
+    # pack's are validated now, as its rule files' are.
+    cases = (LazyCases(lambda: read_pack_cases(doc, pack_file, pack)) if builtin
+             else read_pack_cases(doc, pack_file, pack))
+    return dataclasses.replace(pack, tests=cases)
 
 
 def load_pack(pack_dir: str | os.PathLike, *, builtin: bool | None = None) -> tuple[Pack, list[Rule]]:

@@ -107,6 +107,9 @@ class Pack:
     path: Path
     sha256: str
     builtin: bool
+    # The pack's own cases (pack.yaml `tests:`): every rule of the pack runs on each case's ledger; `flags`
+    # are journals some rule flags, `passes` journals no rule flags (the pack as a whole is not noisy).
+    tests: Sequence[TestCase] = field(default=(), compare=False)
 
     def to_dict(self) -> dict:
         return {"name": self.name, "version": self.version, "sha256": self.sha256,

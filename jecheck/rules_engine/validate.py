@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,18 +71,26 @@ def without_tests(text: str) -> str | None:
     return text[:match.start()] + "\n" * match.group().count("\n") + text[match.end():]
 
 
-class LazyCases(Sequence):
-    """A validated rule file's test cases, parsed from its text (the one checked against the record, not a
-    second read of the file) the first time they are asked for."""
+def read_pack_cases(doc: YamlDoc, path: Path, pack: Pack) -> tuple[TestCase, ...]:
+    """pack.yaml's `tests:`, cases like a rule's but run with every rule of the pack at its defaults."""
+    for i, case in enumerate(doc.data["tests"] if isinstance(doc.data.get("tests"), list) else []):
+        if isinstance(case, dict) and "params" in case:
+            raise doc.error(("tests", i, "params"), "a pack's cases run every rule with its defaults; "
+                                                     "set params in a rule's own cases")
+    return _RuleReader(doc, path, pack).tests({}, "journal")
 
-    def __init__(self, path: Path, text: str, pack: Pack, params: dict[str, Param], grain: str) -> None:
-        self._source = (path, text, pack, params, grain)
+
+class LazyCases(Sequence):
+    """Validated test cases, parsed the first time they are asked for by `read` (from the text that was
+    checked, not a second read of the file): a scan never asks."""
+
+    def __init__(self, read: Callable[[], tuple[TestCase, ...]]) -> None:
+        self._source = read
         self._cases: tuple[TestCase, ...] | None = None
 
     def _read(self) -> tuple[TestCase, ...]:
         if self._cases is None:
-            path, text, pack, params, grain = self._source
-            self._cases = _RuleReader(load_yaml(path, text), path, pack).tests(params, grain)
+            self._cases = self._source()
         return self._cases
 
     def __getitem__(self, index):
@@ -144,8 +152,11 @@ class _RuleReader:
         sql = self.text("sql")
         message = self.text("message")
         self.check_sql(sql, message, params, grain)
-        tests = (LazyCases(self.path, self.cases_from, self.pack, params, grain) if self.cases_from is not None
-                 else self.tests(params, grain))
+        if self.cases_from is not None:
+            path, text, pack = self.path, self.cases_from, self.pack
+            tests = LazyCases(lambda: _RuleReader(load_yaml(path, text), path, pack).tests(params, grain))
+        else:
+            tests = self.tests(params, grain)
         return Rule(
             id=rule_id, slug=slug, title=title, category=category, severity=severity, status=status,
             grain=grain, version=version, rationale=rationale.strip(), references=references,
