@@ -76,7 +76,7 @@ def test_reference_from_known_medians_is_the_same():
     con = ledger(journals + plants)
     _create_scope(con, ModelOptions())
     feature_sql.build_features(con, column_counts(con))
-    names = list(reason_sql._WHOLE_NUMBERS)
+    names = sorted(reason_sql._WHOLE_NUMBERS)
     rows = []
     for medians in (None, dict(zip(names, _medians(con, names)))):
         reason_sql.create_reference(con, baseline=False, medians=medians)

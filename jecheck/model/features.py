@@ -67,11 +67,13 @@ KEYWORDS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class Feature:
-    """One model input. `requires`: groups of canonical columns; each group needs one column with values."""
+    """One model input. `requires`: groups of canonical columns; each group needs one column with values.
+    `whole_number`: its values are whole numbers (the reasons reuse the model's median of such a feature)."""
 
     name: str
     description: str
     requires: tuple[tuple[str, ...], ...] = ()
+    whole_number: bool = False
 
 
 _DESCRIPTIONS = ("header_description", "line_description")
@@ -87,14 +89,16 @@ ALL_FEATURES: tuple[Feature, ...] = (
     Feature("source_rarity", "rarity of the source (journal type)", (("source",),)),
     Feature("entry_time_rarity", "rarity of the weekday and hour it was entered (its effective date's weekday "
                                  "without entry times)"),
-    Feature("days_to_period_end", "days from entry (or effective date) to its period's end; negative = after"),
-    Feature("entry_lag_days", "days from effective date to entry; negative = entered before", (("entered_at",),)),
+    Feature("days_to_period_end", "days from entry (or effective date) to its period's end; negative = after",
+            whole_number=True),
+    Feature("entry_lag_days", "days from effective date to entry; negative = entered before", (("entered_at",),),
+            whole_number=True),
     Feature("approval_lag_days", "days from entry to approval", (("entered_at",), ("approved_at",))),
-    Feature("roundness", "trailing zeros of the total debits in cents"),
-    Feature("description_length", "length of the description", (_DESCRIPTIONS,)),
+    Feature("roundness", "trailing zeros of the total debits in cents", whole_number=True),
+    Feature("description_length", "length of the description", (_DESCRIPTIONS,), whole_number=True),
     Feature("keyword_rarity", "rarity of the warning words in its descriptions (plug, per CFO, reversal...)",
             (_DESCRIPTIONS,)),
-    Feature("manual", "manual (1) or system-generated (0) entry", (("is_manual",),)),
+    Feature("manual", "manual (1) or system-generated (0) entry", (("is_manual",),), whole_number=True),
     Feature("segment_rarity", "rarity of the entry's least-used segment value (cost centre, vendor...)",
             (SEGMENTS,)),
     Feature("segment_account_rarity", "rarity of the entry's least-used pairing of a segment value and an account",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .features import numeric
+from .features import ALL_FEATURES, numeric
 
 VALUE_CHARS = 60  # ledger text quoted in a reason is cut to this length
 
@@ -153,7 +153,7 @@ def templates() -> dict[str, str]:
 
 # Whole-number features: a median `_medians` took over the FLOAT column is the same number as over the DOUBLE
 # here while below 2**24 (every whole number up to that is a FLOAT), so that quantile is not taken twice.
-_WHOLE_NUMBERS = ("days_to_period_end", "entry_lag_days", "description_length", "roundness")
+_WHOLE_NUMBERS = frozenset(f.name for f in ALL_FEATURES if f.whole_number)
 
 
 def create_reference(con: duckdb.DuckDBPyConnection, *, baseline: bool, medians: dict[str, float] | None = None) -> None:
