@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
@@ -69,9 +71,10 @@ def load_case_tables(con: duckdb.DuckDBPyConnection, case: TestCase) -> None:
             raise RuleError(f"given.{given_name}: a value does not fit its column ({first_line(exc)})") from exc
 
 
-def _case_database(case: TestCase) -> tuple[duckdb.DuckDBPyConnection, list[str], list[str]]:
+@contextmanager
+def _case_database(case: TestCase) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[str], list[str]]]:
     """A fresh in-memory database holding the case's ledger, views and findings table, locked down as a
-    scan's is; with the columns and context files the case fills."""
+    scan's is; with the columns and context files the case fills. Closed on leaving."""
     con = db.connect(threads=1)  # tiny tables: one thread avoids scheduling overhead
     try:
         load_case_tables(con, case)
@@ -80,19 +83,31 @@ def _case_database(case: TestCase) -> tuple[duckdb.DuckDBPyConnection, list[str]
         columns = [name for name, count in views.column_counts(con).items() if count]
         context = views.context_present(con)
         con.execute(FINDINGS_DDL)
-    except BaseException:
+        yield con, columns, context
+    finally:
         con.close()
-        raise
-    return con, columns, context
+
+
+def _run_on_case(result: CaseResult, case: TestCase,
+                 check: Callable[[duckdb.DuckDBPyConnection, list[str], list[str]], None]) -> CaseResult:
+    """Run `check(con, columns, context)` on the case's database; it records its problems in `result`. An
+    error building or running counts as one. Returns `result`, its verdict and duration set."""
+    start = time.perf_counter()
+    try:
+        with _case_database(case) as (con, columns, context):
+            check(con, columns, context)
+    except (JecheckError, RuleRunError, duckdb.Error) as exc:
+        result.problems.append(f"could not run: {first_line(exc)}")
+    result.passed = not result.problems
+    result.duration_s = round(time.perf_counter() - start, 4)
+    return result
 
 
 def run_case(rule: Rule, case: TestCase) -> CaseResult:
     """Run one inline case in its own in-memory database and compare flagged ids with the expectation."""
     result = CaseResult(rule.id, case.name, f"{display_path(rule.path)}:{case.line}")
-    start = time.perf_counter()
-    con = None
-    try:
-        con, columns, context = _case_database(case)
+
+    def check(con: duckdb.DuckDBPyConnection, columns: list[str], context: list[str]) -> None:
         result.skipped_reason = requirement_gap(rule, columns, context)
         if result.skipped_reason:
             if case.flags:
@@ -101,24 +116,16 @@ def run_case(rule: Rule, case: TestCase) -> CaseResult:
         else:
             execute_rule(con, rule, {**rule.defaults, **case.params}, rule.severity)
             _check_findings(con, rule, case, result)
-    except (JecheckError, RuleRunError, duckdb.Error) as exc:
-        result.problems.append(f"could not run: {first_line(exc)}")
-    finally:
-        if con is not None:
-            con.close()
-    result.passed = not result.problems
-    result.duration_s = round(time.perf_counter() - start, 4)
-    return result
+
+    return _run_on_case(result, case, check)
 
 
 def run_pack_case(pack: Pack, rules: Iterable[Rule], case: TestCase) -> CaseResult:
     """Run every rule of `pack` (among `rules`) at its defaults on one of the pack's cases: each id in
     `flags` must be flagged by some rule, no rule may flag an id in `passes`."""
     result = CaseResult(f"pack {pack.name}", case.name, f"{display_path(pack.path / PACK_FILE)}:{case.line}")
-    start = time.perf_counter()
-    con = None
-    try:
-        con, columns, context = _case_database(case)
+
+    def check(con: duckdb.DuckDBPyConnection, columns: list[str], context: list[str]) -> None:
         for rule in rules:
             if rule.pack.path == pack.path and requirement_gap(rule, columns, context) is None:
                 execute_rule(con, rule, dict(rule.defaults), rule.severity)
@@ -132,14 +139,8 @@ def run_pack_case(pack: Pack, rules: Iterable[Rule], case: TestCase) -> CaseResu
             hits = [f"{rule_id} ({message})" for journal, rule_id, message in rows if journal == innocent]
             if hits:
                 result.problems.append(f"{innocent} must not be flagged by any rule, but was: {'; '.join(hits)}")
-    except (JecheckError, RuleRunError, duckdb.Error) as exc:
-        result.problems.append(f"could not run: {first_line(exc)}")
-    finally:
-        if con is not None:
-            con.close()
-    result.passed = not result.problems
-    result.duration_s = round(time.perf_counter() - start, 4)
-    return result
+
+    return _run_on_case(result, case, check)
 
 
 def _check_findings(con: duckdb.DuckDBPyConnection, rule: Rule, case: TestCase, result: CaseResult) -> None:
